@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+// AskDocs: a documentation chatbot over a local SQLite FTS5 index.
+// Pipeline: file → Document → Section → Chunk → index → Candidate → RankedPassage → Answer.
+import PackageDescription
+
+let package = Package(
+    name: "AskDocs",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "askdocs", targets: ["askdocs"]),
+        .library(name: "AskDocsEngine", targets: ["AskDocsEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System C libraries (Debian packages; .ci/run installs them).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .systemLibrary(name: "COpenSSLCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        // Pure pipeline types, text analysis, ranking and answering: no I/O, no SQLite.
+        .target(name: "AskDocsCore", dependencies: ["CStemmer"]),
+        // file → Document → Section → Chunk (readers for .txt, .md, .html; the Chunker).
+        .target(name: "AskDocsIngest", dependencies: ["AskDocsCore", "CLibXML2", "CCmarkGFM"]),
+        // All SQL: schema, incremental writes, FTS5 candidate search.
+        .target(name: "AskDocsIndex", dependencies: ["AskDocsCore", "CSQLite"]),
+        // The one engine the CLI and the HTTP server share.
+        .target(name: "AskDocsEngine", dependencies: [
+            "AskDocsCore", "AskDocsIngest", "AskDocsIndex", "COpenSSLCrypto",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "askdocs", dependencies: [
+            "AskDocsEngine", "CEditLine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "AskDocsCoreTests", dependencies: ["AskDocsCore"]),
+        .testTarget(name: "AskDocsIngestTests", dependencies: ["AskDocsIngest"]),
+        .testTarget(name: "AskDocsIndexTests", dependencies: ["AskDocsIndex", "AskDocsIngest"]),
+        .testTarget(name: "AskDocsEngineTests", dependencies: ["AskDocsEngine"],
+                    resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,146 @@
+// Composes the answer from ranked passages: scores every sentence (or code block, or table row) of the
+// top passages for how much of the question it covers, the answer type it has, and its passage's rank;
+// quotes the best one or two; cites their sections; abstains when the evidence does not cover the question.
+
+import Foundation
+
+public struct AnswerParameters: Sendable, Equatable {
+    /// How many top passages to read sentences from.
+    public var passagesToRead = 5
+    /// Abstain below this idf-weighted coverage of the question by the best evidence.
+    public var abstainBelow = 0.55
+    public var maxAnswerCharacters = 500
+    /// A second sentence is added when it scores at least this share of the first.
+    public var secondSentenceShare = 0.85
+    public var passageRankWeight = 0.45
+    public var headingShare = 0.6
+    public init() {}
+    public static let `default` = AnswerParameters()
+}
+
+public enum AnswerComposer {
+    public static func compose(question: String, query: AnalyzedQuery, passages: [RankedPassage],
+                               statistics: CorpusStatistics, parameters p: AnswerParameters = .default) -> Answer {
+        func abstain(_ considered: [ScoredSentence], coverage: Double) -> Answer {
+            Answer(question: question, text: "I couldn't find that in the corpus.", abstained: true, citations: [],
+                   passages: passages, consideredSentences: considered, evidenceCoverage: coverage)
+        }
+        guard !query.concepts.isEmpty, let top = passages.first else { return abstain([], coverage: 0) }
+        let weights = ConceptWeights(query: query, statistics: statistics)
+        let topScore = max(top.score, 1e-9)
+        let reading = Array(passages.prefix(p.passagesToRead))
+
+        var considered: [(ScoredSentence, AnswerUnit, [Double])] = []
+        for (pi, passage) in reading.enumerated() {
+            let cand = passage.candidate
+            let context = StemmedText(cand.title + " . " + cand.headingPath.joined(separator: " . "))
+            let contextPresence = ConceptMatcher.presence(
+                of: query.concepts, in: ConceptMatcher.occurrences(of: query.concepts, in: context))
+            let passagePrior = passage.score / topScore
+            for unit in SentenceSplitter.units(of: cand.text, kind: cand.kind) {
+                let stemmed = StemmedText(unit.text)
+                guard stemmed.count > 0 else { continue }
+                let presence = ConceptMatcher.presence(
+                    of: query.concepts, in: ConceptMatcher.occurrences(of: query.concepts, in: stemmed))
+                let blended = zip(presence, contextPresence).map { max($0, p.headingShare * $1) }
+                let own = weights.coverage(presence)
+                let coverage = weights.coverage(blended)
+                let typeBonus = AnswerTypeScorer.bonus(for: query, unit: unit)
+                let exact = exactPhraseBonus(query: query, unitText: unit.text)
+                let lengthPenalty = lengthPenalty(words: stemmed.count, kind: unit.kind)
+                let score = own + 0.5 * coverage + p.passageRankWeight * passagePrior + typeBonus + exact
+                    - lengthPenalty
+                let s = ScoredSentence(text: unit.text, passageIndex: pi, score: score, coverage: coverage,
+                                       features: ["own": own, "withHeadings": coverage, "passage": passagePrior,
+                                                  "type": typeBonus, "exact": exact, "length": -lengthPenalty])
+                considered.append((s, unit, presence))
+            }
+        }
+        considered.sort { $0.0.score > $1.0.score }
+        let sentences = considered.map(\.0)
+        guard let best = considered.first else { return abstain(sentences, coverage: 0) }
+
+        // Evidence: what the best sentence and its passage together say of the question.
+        let bestPassage = reading[best.0.passageIndex]
+        let evidence = max(best.0.coverage, min(bestPassage.features["coverage"] ?? 0, best.0.coverage + 0.25))
+        if evidence < p.abstainBelow { return abstain(sentences, coverage: evidence) }
+
+        var picked = [best]
+        let bestStems = Set(StemmedText(best.1.text).stems)
+        if best.1.kind == .prose {
+            for other in considered.dropFirst().prefix(8) {
+                guard other.0.passageIndex == best.0.passageIndex, other.1.kind == .prose,
+                      other.0.score >= p.secondSentenceShare * best.0.score,
+                      best.1.text.count + other.1.text.count + 1 <= p.maxAnswerCharacters else { continue }
+                let stems = Set(StemmedText(other.1.text).stems)
+                let overlap = Double(stems.intersection(bestStems).count) / Double(max(stems.count, 1))
+                if overlap < 0.6 { picked.append(other); break }
+            }
+        }
+        picked.sort { $0.1.ordinal < $1.1.ordinal }
+        var text = picked.map(\.1.text).joined(separator: best.1.kind == .prose ? " " : "\n")
+        if text.count > p.maxAnswerCharacters { text = truncate(text, to: p.maxAnswerCharacters) }
+        let cand = bestPassage.candidate
+        let citation = Citation(source: cand.source, title: cand.title, section: cand.sectionLabel, anchor: cand.anchor)
+        return Answer(question: question, text: text, abstained: false, citations: [citation], passages: passages,
+                      consideredSentences: sentences, evidenceCoverage: evidence)
+    }
+
+    /// Bigrams of the question's own words found in the same order and form earn a little: an exact
+    /// "webhook handler" is better evidence than "webhook handlers".
+    static func exactPhraseBonus(query: AnalyzedQuery, unitText: String) -> Double {
+        let words = query.contentWords
+        guard words.count >= 2 else { return 0 }
+        let unitWords = Tokenizer.words(unitText)
+        var pairs = Set<String>()
+        for i in 0..<max(unitWords.count - 1, 0) {
+            pairs.insert(unitWords[i] + " " + unitWords[i + 1])
+        }
+        var hits = 0
+        for i in 0..<(words.count - 1) where pairs.contains(words[i] + " " + words[i + 1]) { hits += 1 }
+        return 0.05 * Double(min(hits, 4))
+    }
+
+    static func lengthPenalty(words: Int, kind: BlockKind) -> Double {
+        if kind != .prose { return 0 }
+        if words < 5 { return 0.3 }
+        if words > 60 { return 0.002 * Double(words - 60) }
+        return 0
+    }
+
+    static func truncate(_ text: String, to limit: Int) -> String {
+        let cut = text.prefix(limit - 1)
+        if let space = cut.lastIndex(where: \.isWhitespace) { return String(cut[..<space]) + "…" }
+        return String(cut) + "…"
+    }
+}
+
+/// Rewards answer units that hold what the question type asks for.
+public enum AnswerTypeScorer {
+    static let reasonMarkers = ["because", "since", "due to", "so that", "reason", "therefore", "thanks to"]
+
+    public static func bonus(for query: AnalyzedQuery, unit: AnswerUnit) -> Double {
+        let text = unit.text
+        let lower = text.lowercased()
+        let hasNumber = text.contains { $0.isNumber }
+        switch query.answerType {
+        case .quantity:
+            guard hasNumber else { return 0 }
+            return lower.contains("%") || lower.range(of: #"\d\s*(ms|s|kb|mb|gb|x|req|million|billion|percent)\b"#,
+                                                      options: .regularExpression) != nil ? 0.2 : 0.15
+        case .time:
+            if lower.range(of: #"\b(1[89]|20)\d\d\b|\bv?\d+\.\d+"#, options: .regularExpression) != nil { return 0.15 }
+            return 0
+        case .reason:
+            return reasonMarkers.contains { lower.contains($0) } ? 0.15 : 0
+        case .procedure:
+            if unit.kind == .code { return 0.1 }
+            return lower.range(of: #"\b(use|run|install|add|create|call|set|extend|pass|import)\b"#,
+                               options: .regularExpression) != nil ? 0.05 : 0
+        case .comparison:
+            return hasNumber ? 0.1 : 0.03
+        case .entity, .yesNo, .definition, .other:
+            return 0
+        }
+    }
+}

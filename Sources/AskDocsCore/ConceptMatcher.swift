@@ -1,0 +1,74 @@
+// Finds where a query's concepts occur in a piece of text (stem- and phrase-aware), the one
+// matching routine shared by passage ranking, sentence picking and highlighting.
+
+import Foundation
+
+/// A text tokenized and stemmed once, to be matched against many terms.
+public struct StemmedText: Sendable {
+    public let tokens: [Token]
+    public let stems: [String]
+    public init(_ text: String) {
+        tokens = Tokenizer.tokens(text)
+        stems = tokens.map { Stemmer.stem($0.text) }
+    }
+    public var count: Int { stems.count }
+}
+
+public struct TermOccurrences: Sendable {
+    /// Token positions where each term (by index in the concept) starts.
+    public var positions: [[Int]]
+}
+
+public enum ConceptMatcher {
+    /// Start positions of a (possibly multi-token) term in the stemmed text.
+    public static func positions(of term: QueryTerm, in text: StemmedText) -> [Int] {
+        let n = term.stems.count
+        guard n > 0, text.count >= n else { return [] }
+        var out: [Int] = []
+        let first = term.stems[0]
+        for i in 0...(text.count - n) where text.stems[i] == first {
+            var ok = true
+            var k = 1
+            while k < n {
+                if text.stems[i + k] != term.stems[k] { ok = false; break }
+                k += 1
+            }
+            if ok { out.append(i) }
+        }
+        return out
+    }
+
+    /// For each concept, the positions of each of its terms.
+    public static func occurrences(of concepts: [QueryConcept], in text: StemmedText) -> [TermOccurrences] {
+        concepts.map { c in TermOccurrences(positions: c.terms.map { positions(of: $0, in: text) }) }
+    }
+
+    /// How strongly each concept is present: the weight of its best matching term (0 if absent).
+    public static func presence(of concepts: [QueryConcept], in occ: [TermOccurrences]) -> [Double] {
+        zip(concepts, occ).map { c, o in
+            var best = 0.0
+            for (t, pos) in zip(c.terms, o.positions) where !pos.isEmpty { best = max(best, t.weight) }
+            return best
+        }
+    }
+}
+
+/// Concept weights for coverage: idf of the word as asked, times how often it was asked.
+public struct ConceptWeights: Sendable {
+    public let weights: [Double]
+    public let total: Double
+    public init(query: AnalyzedQuery, statistics: CorpusStatistics) {
+        weights = query.concepts.map { c in
+            let stems = c.terms.first?.stems ?? []
+            let idf = stems.isEmpty ? 0 : stems.map(statistics.idf).reduce(0, +) / Double(stems.count)
+            return max(idf, 0.05) * Double(c.count)
+        }
+        total = weights.reduce(0, +)
+    }
+
+    /// The idf-weighted share of the question's concepts that `presence` covers, in 0...1.
+    public func coverage(_ presence: [Double]) -> Double {
+        guard total > 0 else { return 0 }
+        return zip(weights, presence).map { $0 * $1 }.reduce(0, +) / total
+    }
+}

@@ -1,0 +1,50 @@
+// Makes the `snippet` of a search result: the stretch of a passage where the question's concepts stand
+// closest together, with matched words marked **like this**.
+
+import Foundation
+
+public enum Highlighter {
+    public static func snippet(of text: String, for query: AnalyzedQuery, maxTokens: Int = 32) -> String {
+        let stemmed = StemmedText(text)
+        guard stemmed.count > 0 else { return "" }
+        var hit = [Bool](repeating: false, count: stemmed.count)
+        var conceptAt = [Int](repeating: -1, count: stemmed.count)
+        for (ci, concept) in query.concepts.enumerated() {
+            for term in concept.terms {
+                for start in ConceptMatcher.positions(of: term, in: stemmed) {
+                    for k in start..<min(start + term.stems.count, stemmed.count) {
+                        hit[k] = true
+                        conceptAt[k] = ci
+                    }
+                }
+            }
+        }
+        // The window with the most distinct concepts (then most hits), scanning left to right.
+        var bestStart = 0
+        var bestKey = (-1, -1)
+        let width = min(maxTokens, stemmed.count)
+        for start in 0...(stemmed.count - width) {
+            let range = start..<(start + width)
+            let distinct = Set(range.compactMap { conceptAt[$0] >= 0 ? conceptAt[$0] : nil }).count
+            let hits = range.filter { hit[$0] }.count
+            if (distinct, hits) > bestKey { bestKey = (distinct, hits); bestStart = start }
+        }
+        let tokens = stemmed.tokens
+        let first = bestStart
+        let last = bestStart + width - 1
+        var out = first > 0 ? "…" : ""
+        var cursor = first == 0 ? text.startIndex : tokens[first].range.lowerBound
+        for k in first...last {
+            let r = tokens[k].range
+            out += text[cursor..<r.lowerBound]
+            out += hit[k] ? "**\(text[r])**" : String(text[r])
+            cursor = r.upperBound
+        }
+        if last == tokens.count - 1 {
+            out += text[cursor...]
+        } else {
+            out += "…"
+        }
+        return out.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

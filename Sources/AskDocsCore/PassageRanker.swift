@@ -1,0 +1,114 @@
+// Reranks the index's candidates: BM25 recomputed per concept (so that synonyms and variants count
+// less than the word asked), plus how much of the question a passage covers, how close together the
+// concepts stand, and whether the headings say it. Pure: candidates and statistics in, order out.
+
+import Foundation
+
+public struct RankingParameters: Sendable, Equatable {
+    public var k1 = 1.2
+    public var b = 0.75
+    public var titleWeight = 2.0
+    public var headingWeight = 2.0
+    public var bodyWeight = 1.0
+    /// Of a concept's other terms (variants, synonyms), this share adds to its best term's score.
+    public var extraTermShare = 0.3
+    /// Weights of the features added to normalised BM25.
+    public var coverageWeight = 0.35
+    public var windowWeight = 0.35
+    public var headingCoverageWeight = 0.25
+    /// Window for proximity, in tokens.
+    public var window = 12
+    public init() {}
+    public static let `default` = RankingParameters()
+}
+
+public enum PassageRanker {
+    public static func rank(_ candidates: [Candidate], for query: AnalyzedQuery, statistics: CorpusStatistics,
+                            parameters p: RankingParameters = .default) -> [RankedPassage] {
+        guard !candidates.isEmpty, !query.concepts.isEmpty else { return [] }
+        let weights = ConceptWeights(query: query, statistics: statistics)
+        let avgdl = max(statistics.averageChunkTokens, 1)
+        // idf per term, computed once per query.
+        let termIDF: [[Double]] = query.concepts.map { c in
+            c.terms.map { t in t.stems.map(statistics.idf).reduce(0, +) / Double(max(t.stems.count, 1)) }
+        }
+
+        var scored: [(Candidate, Double, [String: Double], [String])] = []
+        scored.reserveCapacity(candidates.count)
+        for cand in candidates {
+            let title = StemmedText(cand.title)
+            let headings = StemmedText(cand.headingPath.joined(separator: " . "))
+            let body = StemmedText(cand.text)
+            let occT = ConceptMatcher.occurrences(of: query.concepts, in: title)
+            let occH = ConceptMatcher.occurrences(of: query.concepts, in: headings)
+            let occB = ConceptMatcher.occurrences(of: query.concepts, in: body)
+            let dl = Double(title.count + headings.count + body.count)
+            let norm = p.k1 * (1 - p.b + p.b * dl / avgdl)
+
+            var bm25 = 0.0
+            var presence = [Double](repeating: 0, count: query.concepts.count)
+            var headingPresence = [Double](repeating: 0, count: query.concepts.count)
+            for (ci, concept) in query.concepts.enumerated() {
+                var best = 0.0
+                var rest = 0.0
+                for (ti, term) in concept.terms.enumerated() {
+                    let tfT = Double(occT[ci].positions[ti].count)
+                    let tfH = Double(occH[ci].positions[ti].count)
+                    let tfB = Double(occB[ci].positions[ti].count)
+                    let tf = p.titleWeight * tfT + p.headingWeight * tfH + p.bodyWeight * tfB
+                    guard tf > 0 else { continue }
+                    presence[ci] = max(presence[ci], term.weight)
+                    if tfT + tfH > 0 { headingPresence[ci] = max(headingPresence[ci], term.weight) }
+                    let s = term.weight * termIDF[ci][ti] * tf * (p.k1 + 1) / (tf + norm)
+                    if s > best { rest += best; best = s } else { rest += s }
+                }
+                bm25 += Double(concept.count) * (best + p.extraTermShare * rest)
+            }
+            let coverage = weights.coverage(presence)
+            let headingCoverage = weights.coverage(headingPresence)
+            let window = bestWindowCoverage(occB, concepts: query.concepts, weights: weights, span: p.window)
+            let matched = zip(query.concepts, presence).filter { $0.1 > 0 }.map(\.0.label)
+            let features = ["bm25": bm25, "coverage": coverage, "window": window,
+                            "headingCoverage": headingCoverage, "fts5": cand.indexScore]
+            scored.append((cand, bm25, features, matched))
+        }
+        let maxBM25 = scored.map(\.1).max() ?? 1
+        var ranked = scored.map { cand, bm25, f, matched -> RankedPassage in
+            var features = f
+            let normBM25 = maxBM25 > 0 ? bm25 / maxBM25 : 0
+            features["bm25Norm"] = normBM25
+            let score = normBM25 + p.coverageWeight * f["coverage", default: 0]
+                + p.windowWeight * f["window", default: 0]
+                + p.headingCoverageWeight * f["headingCoverage", default: 0]
+            return RankedPassage(candidate: cand, score: score, features: features, matchedConcepts: matched)
+        }
+        ranked.sort { a, b in
+            a.score != b.score ? a.score > b.score : a.candidate.chunkID < b.candidate.chunkID
+        }
+        return ranked
+    }
+
+    /// The largest idf-weighted share of concepts found together inside any `span`-token window.
+    static func bestWindowCoverage(_ occ: [TermOccurrences], concepts: [QueryConcept], weights: ConceptWeights,
+                                   span: Int) -> Double {
+        // (position, concept, weight) events sorted by position; a sliding window keeps the best weight
+        // per concept inside it.
+        var events: [(pos: Int, concept: Int, weight: Double)] = []
+        for (ci, o) in occ.enumerated() {
+            for (ti, positions) in o.positions.enumerated() {
+                for pos in positions { events.append((pos, ci, concepts[ci].terms[ti].weight)) }
+            }
+        }
+        guard !events.isEmpty else { return 0 }
+        events.sort { $0.pos < $1.pos }
+        var best = 0.0
+        var lo = 0
+        for hi in 0..<events.count {
+            while events[hi].pos - events[lo].pos >= span { lo += 1 }
+            var presence = [Double](repeating: 0, count: concepts.count)
+            for e in events[lo...hi] { presence[e.concept] = max(presence[e.concept], e.weight) }
+            best = max(best, weights.coverage(presence))
+        }
+        return best
+    }
+}

@@ -1,0 +1,178 @@
+// The named value at each step of the pipeline:
+// file → Document → Section → Chunk → (index) → Candidate → RankedPassage → Answer.
+
+import Foundation
+
+/// One unit of text inside a section. Kinds matter downstream: a code block or a table row is never
+/// split and is quoted whole; prose is split into sentences.
+public enum BlockKind: String, Sendable, Codable, Equatable {
+    case prose
+    case code
+    case tableRow
+}
+
+public struct Block: Sendable, Equatable {
+    public var kind: BlockKind
+    public var text: String
+    public init(_ kind: BlockKind, _ text: String) {
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// A heading and the blocks under it, up to the next heading of any level.
+public struct Section: Sendable, Equatable {
+    /// Headings from the document's top to this section, not including the document title.
+    public var headingPath: [String]
+    public var anchor: String?
+    public var blocks: [Block]
+    public init(headingPath: [String], anchor: String? = nil, blocks: [Block] = []) {
+        self.headingPath = headingPath
+        self.anchor = anchor
+        self.blocks = blocks
+    }
+}
+
+/// A parsed source file: what a reader makes of `.md`, `.html` or `.txt`.
+public struct Document: Sendable, Equatable {
+    /// Path relative to the corpus root, with `/` separators.
+    public var source: String
+    public var title: String
+    public var date: String?
+    public var url: String?
+    public var tags: [String]
+    public var sections: [Section]
+    public init(source: String, title: String, date: String? = nil, url: String? = nil,
+                tags: [String] = [], sections: [Section]) {
+        self.source = source
+        self.title = title
+        self.date = date
+        self.url = url
+        self.tags = tags
+        self.sections = sections
+    }
+}
+
+/// The unit that is indexed and retrieved: part of one section, ~150–300 words, never splitting a
+/// sentence, a code block or a table row.
+public struct Chunk: Sendable, Equatable {
+    public var headingPath: [String]
+    public var anchor: String?
+    public var ordinal: Int
+    public var kind: BlockKind
+    /// Blocks joined by blank lines; `Chunk.blocks(of:)` recovers them.
+    public var text: String
+    public init(headingPath: [String], anchor: String?, ordinal: Int, kind: BlockKind, text: String) {
+        self.headingPath = headingPath
+        self.anchor = anchor
+        self.ordinal = ordinal
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// A chunk as the index returns it for a query, with the facts ranking needs.
+public struct Candidate: Sendable, Equatable {
+    public var chunkID: Int64
+    public var source: String
+    public var title: String
+    public var headingPath: [String]
+    public var anchor: String?
+    public var kind: BlockKind
+    public var text: String
+    /// FTS5's bm25 score, sign flipped so that larger is better.
+    public var indexScore: Double
+    public init(chunkID: Int64, source: String, title: String, headingPath: [String], anchor: String?,
+                kind: BlockKind, text: String, indexScore: Double) {
+        self.chunkID = chunkID
+        self.source = source
+        self.title = title
+        self.headingPath = headingPath
+        self.anchor = anchor
+        self.kind = kind
+        self.text = text
+        self.indexScore = indexScore
+    }
+
+    /// "Title › Section › Subsection", the citation users see.
+    public var sectionLabel: String { headingPath.isEmpty ? title : headingPath.joined(separator: " › ") }
+}
+
+/// Corpus-wide statistics the ranker needs, looked up by the index for one query's terms.
+public struct CorpusStatistics: Sendable, Equatable {
+    public var chunkCount: Int
+    public var averageChunkTokens: Double
+    /// Chunks containing each stemmed term.
+    public var documentFrequency: [String: Int]
+    public init(chunkCount: Int, averageChunkTokens: Double, documentFrequency: [String: Int]) {
+        self.chunkCount = chunkCount
+        self.averageChunkTokens = averageChunkTokens
+        self.documentFrequency = documentFrequency
+    }
+
+    public func idf(_ term: String) -> Double {
+        let n = Double(max(chunkCount, 1))
+        let df = Double(documentFrequency[term] ?? 0)
+        // BM25's idf, floored like FTS5 does so that very common terms still count a little.
+        return max(1e-6, log((n - df + 0.5) / (df + 0.5)))
+    }
+}
+
+/// A candidate after reranking, with the evidence that put it there (for `:why`).
+public struct RankedPassage: Sendable, Equatable {
+    public var candidate: Candidate
+    public var score: Double
+    public var features: [String: Double]
+    /// Query concepts this passage covers (by concept label).
+    public var matchedConcepts: [String]
+    public init(candidate: Candidate, score: Double, features: [String: Double], matchedConcepts: [String]) {
+        self.candidate = candidate
+        self.score = score
+        self.features = features
+        self.matchedConcepts = matchedConcepts
+    }
+}
+
+public struct Citation: Sendable, Equatable, Codable {
+    public var source: String
+    public var title: String
+    public var section: String
+    public var anchor: String?
+    public init(source: String, title: String, section: String, anchor: String?) {
+        self.source = source
+        self.title = title
+        self.section = section
+        self.anchor = anchor
+    }
+}
+
+/// A sentence (or code block, or table row) considered for the answer, with its score's parts.
+public struct ScoredSentence: Sendable, Equatable {
+    public var text: String
+    public var passageIndex: Int
+    public var score: Double
+    public var coverage: Double
+    public var features: [String: Double]
+}
+
+/// What `ask` returns: the quoted answer and where it comes from, or an abstention.
+public struct Answer: Sendable, Equatable {
+    public var question: String
+    public var text: String
+    public var abstained: Bool
+    public var citations: [Citation]
+    public var passages: [RankedPassage]
+    /// Sentences considered, best first (for `:why`).
+    public var consideredSentences: [ScoredSentence]
+    public var evidenceCoverage: Double
+    public init(question: String, text: String, abstained: Bool, citations: [Citation],
+                passages: [RankedPassage], consideredSentences: [ScoredSentence], evidenceCoverage: Double) {
+        self.question = question
+        self.text = text
+        self.abstained = abstained
+        self.citations = citations
+        self.passages = passages
+        self.consideredSentences = consideredSentences
+        self.evidenceCoverage = evidenceCoverage
+    }
+}

@@ -1,0 +1,297 @@
+// Turns a question into an AnalyzedQuery: the concepts to look for (each with the exact word, its
+// morphological variants and curated synonyms, as stemmed token phrases with weights) and the kind of
+// answer expected. Pure: the FTS5 expression is rendered from this by the index module.
+
+import Foundation
+
+/// A term to match: a phrase of stemmed tokens (one token for a plain word).
+public struct QueryTerm: Sendable, Equatable, Hashable {
+    public var stems: [String]
+    /// The surface form, lower-cased, for exact-form bonuses and display.
+    public var surface: String
+    /// 1 for the word asked, less for variants and synonyms.
+    public var weight: Double
+    public init(stems: [String], surface: String, weight: Double) {
+        self.stems = stems
+        self.surface = surface
+        self.weight = weight
+    }
+}
+
+/// One thing the question asks about, and every way the corpus may say it.
+public struct QueryConcept: Sendable, Equatable {
+    /// The user's word or phrase.
+    public var label: String
+    /// How many times the question says it (a word asked twice counts twice).
+    public var count: Int
+    public var terms: [QueryTerm]
+    public init(label: String, count: Int, terms: [QueryTerm]) {
+        self.label = label
+        self.count = count
+        self.terms = terms
+    }
+    /// The stem of the word as asked (the first term).
+    public var primaryStem: String { terms.first?.stems.joined(separator: " ") ?? label }
+}
+
+public enum AnswerType: String, Sendable, Equatable {
+    case quantity      // how many / how much / what percentage / how fast
+    case entity        // which X / who
+    case time          // when / which version / what year
+    case procedure     // how to / how do I
+    case reason        // why
+    case yesNo         // is / does / can ...
+    case definition    // what is X
+    case comparison    // X vs Y / X or Y / -est / -er than
+    case other
+}
+
+public struct AnalyzedQuery: Sendable, Equatable {
+    public var text: String
+    public var concepts: [QueryConcept]
+    public var answerType: AnswerType
+    /// Whether the question compares things (superlative, comparative, "X or Y", "vs").
+    public var isComparison: Bool
+    /// The question's own content words in order (folded, not stemmed), for exact-form and bigram bonuses.
+    public var contentWords: [String]
+    public var isEmpty: Bool { concepts.isEmpty }
+}
+
+public enum QueryAnalyzer {
+    /// NLTK's 179-word English stoplist (measured best on Cranfield/CISI, see ../shared/benchmarks) plus
+    /// the words that make a sentence a question or a request rather than a topic.
+    public static let stopwords: Set<String> = {
+        let nltk = """
+        i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself yourselves he him
+        his himself she she's her hers herself it it's its itself they them their theirs themselves what which who
+        whom this that that'll these those am is are was were be been being have has had having do does did doing a
+        an the and but if or because as until while of at by for with about against between into through during
+        before after above below to from up down in out on off over under again further then once here there when
+        where why how all any both each few more most other some such no nor not only own same so than too very s t
+        can will just don don't should should've now d ll m o re ve y ain aren aren't couldn couldn't didn didn't
+        doesn doesn't hadn hadn't hasn hasn't haven haven't isn isn't ma mightn mightn't mustn mustn't needn needn't
+        shan shan't shouldn shouldn't wasn wasn't weren weren't won won't wouldn wouldn't
+        """
+        let questionWords = """
+        would could might may must shall tell explain please know want wants wanted need needs anyone someone
+        somebody whether whats what's hows how's whos who's i'm let let's lets also us ok okay hi hello thanks thank
+        """
+        return Set((nltk + " " + questionWords).split(whereSeparator: \.isWhitespace).map(String.init))
+    }()
+
+    /// Words that end in -est/-er but are not comparatives or superlatives.
+    static let notGraded: Set<String> = [
+        "best", "rest", "test", "latest", "interest", "request", "suggest", "manifest", "honest", "modest",
+        "contest", "protest", "guest", "nest", "west", "digest", "harvest", "invest", "earnest", "priest",
+        "forest", "chest", "quest", "arrest", "ingest", "attest", "detest", "unrest", "pest", "vest", "zest",
+        "user", "server", "number", "order", "under", "over", "after", "other", "water", "paper", "layer",
+        "member", "parameter", "container", "computer", "letter", "power", "never", "ever", "either", "whether",
+        "together", "however", "answer", "register", "filter", "buffer", "header", "footer", "folder", "render",
+        "router", "handler", "docker", "cluster", "master", "compiler", "error", "cover", "matter", "manner",
+        "rather", "former", "finger", "powerful", "driver", "trigger", "transfer", "offer", "enter", "center",
+        "character", "chapter", "consider", "cancer", "wonder", "worker", "player", "customer", "provider",
+        "owner", "reader", "writer", "listener", "browser", "holder", "pointer", "counter", "timer", "logger",
+        "parser", "builder", "helper", "wrapper", "loader", "scheduler", "adapter", "converter", "marker",
+    ]
+
+    /// Irregular comparatives and superlatives.
+    static let irregularBase: [String: String] = [
+        "better": "good", "best": "good", "worse": "bad", "worst": "bad", "more": "many", "most": "many",
+        "less": "little", "least": "little", "further": "far", "farther": "far",
+    ]
+
+    /// Multi-word expressions that stand for one concept, matched on the question's raw words.
+    static let phraseSynonyms: [(phrase: [String], label: String, alternatives: [String])] = [
+        (["out", "of", "the", "box"], "out of the box",
+         ["out of the box", "built in", "built-in", "ships with", "comes with", "included", "by default", "bundled"]),
+        (["built", "in"], "built-in", ["built in", "builtin", "out of the box", "ships with", "comes with", "included"]),
+        (["e", "commerce"], "e-commerce", ["e-commerce", "ecommerce", "online store", "shop", "store"]),
+        (["online", "shop"], "online shop", ["online shop", "shop", "store", "e-commerce", "ecommerce"]),
+        (["online", "store"], "online store", ["online store", "shop", "store", "e-commerce", "ecommerce"]),
+        (["command", "line"], "command line", ["command line", "cli", "terminal"]),
+        (["set", "up"], "set up", ["set up", "setup", "install", "installation", "configure"]),
+        (["log", "in"], "log in", ["log in", "login", "sign in", "authentication"]),
+        (["sign", "in"], "sign in", ["sign in", "login", "log in", "authentication"]),
+        (["regular", "expression"], "regular expression", ["regular expression", "regex", "regexp"]),
+        (["requests", "per", "second"], "requests per second",
+         ["requests per second", "req sec", "rps", "throughput", "performance", "speed"]),
+    ]
+
+    /// Curated synonym groups for software documentation. A question word in a group brings in the
+    /// others at a lower weight; it never replaces the word asked.
+    static let synonymGroups: [[String]] = [
+        ["fast", "quick", "speed", "performance", "throughput", "latency", "slow", "requests per second",
+         "req sec", "rps", "performant"],
+        ["db", "database", "databases"],
+        ["auth", "authentication", "authenticate", "login"],
+        ["authorization", "authz", "permission", "permissions"],
+        ["docs", "documentation", "doc"],
+        ["config", "configuration", "configure", "settings"],
+        ["install", "installation", "setup", "installing"],
+        ["async", "asynchronous", "await", "synchronous", "sync"],
+        ["repo", "repository"],
+        ["dependency", "dependencies", "deps"],
+        ["env", "environment"],
+        ["dir", "directory", "folder"],
+        ["app", "application", "apps"],
+        ["shop", "store", "e-commerce", "ecommerce"],
+        ["error", "exception", "failure"],
+        ["delete", "remove"],
+        ["k8s", "kubernetes"],
+        ["js", "javascript"],
+        ["ts", "typescript"],
+        ["postgres", "postgresql", "pg"],
+        ["regex", "regexp", "regular expression"],
+        ["args", "arguments", "params", "parameters", "argument", "parameter"],
+        ["func", "function", "functions"],
+        ["cli", "command line", "terminal"],
+        ["memory", "ram"],
+        ["security", "secure", "protection", "protect", "protects", "vulnerabilities"],
+        ["popular", "popularity", "adoption"],
+        ["growing", "growth"],
+        ["easy", "easiest", "beginner", "beginners", "learning curve", "friendliest", "simple"],
+        ["people", "developers", "users"],
+        ["company", "companies"],
+        ["admin", "administration"],
+    ]
+
+    static let synonymWeight = 0.5
+    static let variantWeight = 0.85
+
+    public static func analyze(_ question: String) -> AnalyzedQuery {
+        // Only a bounded prefix is analysed: a 10 KB paste is a query, not a document.
+        let bounded = question.count > 2_000 ? String(question.prefix(2_000)) : question
+        let raw = Tokenizer.words(bounded)
+        let lower = bounded.lowercased()
+        let answerType = detectAnswerType(raw: raw, lower: lower)
+        let isComparison = answerType == .comparison || detectComparison(raw: raw, lower: lower)
+
+        var concepts: [QueryConcept] = []
+        var indexOfLabel: [String: Int] = [:]
+        func add(_ concept: QueryConcept) {
+            if let i = indexOfLabel[concept.label] {
+                concepts[i].count += 1
+            } else {
+                indexOfLabel[concept.label] = concepts.count
+                concepts.append(concept)
+            }
+        }
+
+        var contentWords: [String] = []
+        var i = 0
+        while i < raw.count {
+            if let (phrase, label, alts) = phraseSynonyms.first(where: { matches($0.phrase, in: raw, at: i) }) {
+                var terms = [QueryTerm(stems: phrase.map(Stemmer.stem), surface: phrase.joined(separator: " "),
+                                       weight: 1)]
+                for alt in alts where alt != label {
+                    terms.append(QueryTerm(stems: Stemmer.stems(alt), surface: alt, weight: synonymWeight + 0.1))
+                }
+                add(QueryConcept(label: label, count: 1, terms: dedupe(terms)))
+                contentWords.append(contentsOf: phrase.filter { !stopwords.contains($0) })
+                i += phrase.count
+                continue
+            }
+            let word = raw[i]
+            i += 1
+            if stopwords.contains(word) || word.count < 2 && !word.allSatisfy(\.isNumber) { continue }
+            contentWords.append(word)
+            add(concept(for: word, comparison: isComparison))
+        }
+        return AnalyzedQuery(text: question, concepts: concepts, answerType: answerType,
+                             isComparison: isComparison, contentWords: contentWords)
+    }
+
+    static func matches(_ phrase: [String], in words: [String], at i: Int) -> Bool {
+        guard i + phrase.count <= words.count else { return false }
+        for (k, w) in phrase.enumerated() where words[i + k] != w { return false }
+        return true
+    }
+
+    static func dedupe(_ terms: [QueryTerm]) -> [QueryTerm] {
+        var seen = Set<[String]>()
+        return terms.filter { seen.insert($0.stems).inserted }
+    }
+
+    /// The concept for one question word: the word, the base of a comparative/superlative, synonyms.
+    static func concept(for word: String, comparison: Bool) -> QueryConcept {
+        var terms = [QueryTerm(stems: [Stemmer.stem(word)], surface: word, weight: 1)]
+        var related: [String] = [word]
+        for base in gradedBases(of: word, comparison: comparison) {
+            terms.append(QueryTerm(stems: [Stemmer.stem(base)], surface: base, weight: variantWeight))
+            related.append(base)
+        }
+        let relatedStems = Set(related.map(Stemmer.stem))
+        for group in synonymGroups where group.contains(where: { relatedStems.contains(Stemmer.stem($0)) }) {
+            for alt in group {
+                terms.append(QueryTerm(stems: Stemmer.stems(alt), surface: alt, weight: synonymWeight))
+            }
+        }
+        return QueryConcept(label: word, count: 1, terms: dedupe(terms))
+    }
+
+    /// fastest → fast, easiest → easy, biggest → big, larger → large. Comparatives in -er only in a
+    /// question that compares, since most -er words are nouns.
+    static func gradedBases(of word: String, comparison: Bool) -> [String] {
+        if let irregular = irregularBase[word] { return [irregular] }
+        guard word.count >= 5, word.allSatisfy(\.isLetter), !notGraded.contains(word) else { return [] }
+        var bases: [String] = []
+        func addStripping(_ suffix: String) {
+            guard word.hasSuffix(suffix) else { return }
+            let stem = String(word.dropLast(suffix.count))
+            guard stem.count >= 2 else { return }
+            if stem.hasSuffix("i") { bases.append(String(stem.dropLast()) + "y") }   // easiest → easy
+            bases.append(stem)                                                      // fastest → fast
+            bases.append(stem + "e")                                                // largest → large
+            if let last = stem.last, let prev = stem.dropLast().last, last == prev, !"aeiou".contains(last) {
+                bases.append(String(stem.dropLast()))                               // biggest → big
+            }
+        }
+        addStripping("est")
+        if comparison && bases.isEmpty { addStripping("er") }
+        return bases
+    }
+
+    static func detectComparison(raw: [String], lower: String) -> Bool {
+        if raw.contains("vs") || raw.contains("versus") || raw.contains("than") || raw.contains("compare")
+            || raw.contains("compared") || raw.contains("comparison") || raw.contains("difference") {
+            return true
+        }
+        if raw.first == "which" || raw.contains("which") && raw.contains("or") { return true }
+        return raw.contains { w in
+            w.count >= 5 && !notGraded.contains(w) && (w.hasSuffix("est") || w.hasSuffix("ier"))
+        }
+    }
+
+    static func detectAnswerType(raw: [String], lower: String) -> AnswerType {
+        guard let first = raw.first else { return .other }
+        let second = raw.count > 1 ? raw[1] : ""
+        if first == "how" {
+            if ["many", "much", "fast", "quickly", "big", "large", "long", "often", "old"].contains(second) {
+                return .quantity
+            }
+            return .procedure
+        }
+        if first == "why" { return .reason }
+        if first == "when" { return .time }
+        if first == "who" { return .entity }
+        if raw.contains("vs") || raw.contains("versus") { return .comparison }
+        if first == "which" {
+            if ["version", "year", "release"].contains(second) { return .time }
+            return raw.contains { $0.hasSuffix("est") || $0.hasSuffix("er") } && raw.contains("or")
+                ? .comparison : .entity
+        }
+        if first == "what" {
+            if ["percentage", "percent", "share", "number", "proportion", "size"].contains(second) {
+                return .quantity
+            }
+            if ["version", "year", "date"].contains(second) { return .time }
+            if ["is", "are"].contains(second) && raw.count <= 5 { return .definition }
+            return .other
+        }
+        if ["is", "are", "does", "do", "can", "should", "will", "was", "has", "have"].contains(first) {
+            return .yesNo
+        }
+        if lower.hasPrefix("define ") || lower.hasPrefix("explain ") { return .definition }
+        return .other
+    }
+}

@@ -1,0 +1,96 @@
+// The one engine behind the CLI, the REPL and (later) the HTTP server: keeps the index current with its
+// corpus, searches (FTS5 candidates → PassageRanker) and answers (→ AnswerComposer).
+
+import AskDocsCore
+import AskDocsIndex
+import AskDocsIngest
+import Foundation
+
+public enum EngineError: Error, CustomStringConvertible, Sendable {
+    case corpusMissing(String)
+    case emptyQuery
+
+    public var description: String {
+        switch self {
+        case .corpusMissing(let path):
+            return "no corpus folder at \(path); pass --corpus DIR (a folder of .md, .html or .txt files)"
+        case .emptyQuery:
+            return "the query is empty"
+        }
+    }
+}
+
+/// A search and everything that went into it (for `--explain` and `:why`).
+public struct SearchOutcome: Sendable {
+    public var query: AnalyzedQuery
+    public var expression: String?
+    public var statistics: CorpusStatistics
+    public var passages: [RankedPassage]
+}
+
+public final class Engine {
+    public let indexPath: String
+    public private(set) var corpusPath: String?
+    let index: SearchIndex
+    public var rankingParameters = RankingParameters.default
+    public var answerParameters = AnswerParameters.default
+    /// How many FTS5 candidates are reranked at least.
+    public var candidatePool = 100
+
+    /// Opens (creating if needed) the index at `indexPath` for the corpus at `corpusPath` (nil: the folder
+    /// recorded in the index).
+    public init(indexPath: String, corpusPath: String? = nil) throws {
+        self.indexPath = indexPath
+        index = try SearchIndex(writableAt: indexPath)
+        self.corpusPath = try corpusPath ?? index.meta("corpus_root")
+    }
+
+    public var schemaWasRebuilt: Bool { index.schemaWasRebuilt }
+
+    /// Uses `path` as the corpus when the index records none (a new index).
+    public func adoptCorpus(_ path: String) { corpusPath = path }
+
+    // MARK: Indexing
+
+    public func reindex(full: Bool = false, progress: Indexer.Progress? = nil) throws -> IndexSummary {
+        guard let corpusPath else { throw EngineError.corpusMissing("(none recorded in the index)") }
+        return try Indexer.run(corpus: corpusPath, index: index, full: full, progress: progress)
+    }
+
+    /// Whether the corpus has files the index has not seen (new, changed, removed); nil if the index has
+    /// no corpus to compare with.
+    public func staleness() throws -> IndexPlan? {
+        guard let corpusPath else { return nil }
+        return try Indexer.plan(corpus: corpusPath, index: index, full: false)
+    }
+
+    public func counts() throws -> (documents: Int, chunks: Int) { try index.counts() }
+
+    public func integrityProblems() throws -> String? { try index.integrityProblems() }
+
+    // MARK: Querying
+
+    public func search(_ text: String, limit: Int = 10) throws -> SearchOutcome {
+        let query = QueryAnalyzer.analyze(text)
+        return try search(query, limit: limit)
+    }
+
+    public func search(_ query: AnalyzedQuery, limit: Int) throws -> SearchOutcome {
+        let stems = Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) })
+        let statistics = try index.statistics(for: stems)
+        guard let expression = FTSExpression.render(query) else {
+            return SearchOutcome(query: query, expression: nil, statistics: statistics, passages: [])
+        }
+        let candidates = try index.candidates(matching: expression, limit: max(limit, candidatePool))
+        let ranked = PassageRanker.rank(candidates, for: query, statistics: statistics, parameters: rankingParameters)
+        return SearchOutcome(query: query, expression: expression, statistics: statistics,
+                             passages: Array(ranked.prefix(max(limit, 0))))
+    }
+
+    public func ask(_ question: String) throws -> (answer: Answer, search: SearchOutcome) {
+        let outcome = try search(question, limit: max(answerParameters.passagesToRead, 10))
+        let answer = AnswerComposer.compose(question: question, query: outcome.query, passages: outcome.passages,
+                                            statistics: outcome.statistics, parameters: answerParameters)
+        return (answer, outcome)
+    }
+}

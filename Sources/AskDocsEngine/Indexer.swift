@@ -1,0 +1,163 @@
+// Brings the index up to date with a corpus folder: files whose size and mtime are unchanged are skipped
+// without reading; others are hashed and re-chunked only if their content changed; vanished files are
+// removed. Everything happens in one transaction, so a crash leaves the previous index whole.
+
+import AskDocsCore
+import AskDocsIndex
+import AskDocsIngest
+import COpenSSLCrypto
+import Foundation
+
+public struct IndexSummary: Sendable, Codable, Equatable {
+    public var added = 0
+    public var updated = 0
+    public var removed = 0
+    public var unchanged = 0
+    public var skipped = 0
+    /// Chunks written by this run.
+    public var chunksWritten = 0
+    public var documents = 0
+    public var chunks = 0
+    public var seconds = 0.0
+    public var full = false
+    public var schemaRebuilt = false
+    public var skippedFiles: [SkippedFile] = []
+    /// Paths added, updated or removed (for `--verbose` and tests).
+    public var changedPaths: [String] = []
+
+    public var changedAnything: Bool { added + updated + removed > 0 }
+
+    /// The one line the CLI prints.
+    public var line: String {
+        let mode = full ? "full rebuild" : "incremental"
+        return "indexed (\(mode)): \(added) added, \(updated) updated, \(removed) removed, \(unchanged) unchanged, "
+            + "\(skipped) skipped; \(chunksWritten) chunks written; index holds \(documents) documents, "
+            + "\(chunks) chunks; \(String(format: "%.3f", seconds)) s"
+    }
+}
+
+/// What scanning found, before anything is read: enough to tell whether the index is current.
+public struct IndexPlan: Sendable {
+    public var files: [CorpusFile]
+    public var scanSkipped: [SkippedFile]
+    public var stored: [String: StoredDocument]
+    /// Files new or with another size/mtime than recorded.
+    public var toRead: [CorpusFile]
+    public var vanished: [StoredDocument]
+    public var isCurrent: Bool { toRead.isEmpty && vanished.isEmpty }
+}
+
+public enum Indexer {
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
+
+    public static func plan(corpus: String, index: SearchIndex, full: Bool) throws -> IndexPlan {
+        let (files, skipped) = try CorpusScanner.scan(root: corpus)
+        let stored = try index.storedDocuments()
+        let readable = files.filter { DocumentFormat(path: $0.relativePath) != nil }
+        let toRead = full ? readable : readable.filter { f in
+            guard let s = stored[f.relativePath] else { return true }
+            return s.size != f.size || s.mtime != f.mtime
+        }
+        let present = Set(readable.map(\.relativePath))
+        let vanished = stored.values.filter { !present.contains($0.path) }.sorted { $0.path < $1.path }
+        let unsupported = files.filter { DocumentFormat(path: $0.relativePath) == nil }.map {
+            SkippedFile(path: $0.relativePath,
+                        reason: SkipReason.unsupportedType(($0.relativePath as NSString).pathExtension.lowercased()).description)
+        }
+        return IndexPlan(files: readable, scanSkipped: skipped + unsupported, stored: stored, toRead: toRead,
+                         vanished: vanished)
+    }
+
+    /// Updates `index` from the folder `corpus`. `full` rebuilds every document from scratch.
+    public static func run(corpus: String, index: SearchIndex, full: Bool = false, chunker: Chunker = Chunker(),
+                           progress: Progress? = nil) throws -> IndexSummary {
+        let start = Date()
+        var summary = IndexSummary()
+        summary.full = full
+        summary.schemaRebuilt = index.schemaWasRebuilt
+        let full = full || index.schemaWasRebuilt
+        let plan = try plan(corpus: corpus, index: index, full: full)
+        summary.skippedFiles = plan.scanSkipped
+        let rootPath = (corpus as NSString).standardizingPath
+        let absoluteRoot = rootPath.hasPrefix("/") ? rootPath
+            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(rootPath)
+
+        if plan.isCurrent && !full {
+            summary.unchanged = plan.files.count
+        } else {
+            try index.write { writer in
+                if full { try writer.removeAll() }
+                for gone in plan.vanished where !full {
+                    try writer.remove(documentID: gone.id)
+                    summary.removed += 1
+                    summary.changedPaths.append(gone.path)
+                }
+                let readSet = Set(plan.toRead.map(\.relativePath))
+                summary.unchanged = plan.files.filter { !readSet.contains($0.relativePath) }.count
+                for (i, file) in plan.toRead.enumerated() {
+                    progress?(i, plan.toRead.count)
+                    let previous = full ? nil : plan.stored[file.relativePath]
+                    let data: Data
+                    do {
+                        data = try Data(contentsOf: URL(fileURLWithPath: file.absolutePath), options: .mappedIfSafe)
+                    } catch {
+                        summary.skippedFiles.append(SkippedFile(path: file.relativePath,
+                                                                reason: SkipReason.unreadable(Self.reason(error)).description))
+                        if let previous { try writer.remove(documentID: previous.id); summary.removed += 1 }
+                        continue
+                    }
+                    let hash = sha256(data)
+                    if let previous, previous.contentHash == hash {
+                        try writer.touch(documentID: previous.id, mtime: file.mtime)
+                        summary.unchanged += 1
+                        continue
+                    }
+                    let document: Document
+                    do {
+                        document = try DocumentReader.read(data, source: file.relativePath)
+                    } catch {
+                        summary.skippedFiles.append(SkippedFile(path: file.relativePath, reason: "\(error)"))
+                        if let previous {
+                            try writer.remove(documentID: previous.id)
+                            summary.removed += 1
+                            summary.changedPaths.append(file.relativePath)
+                        }
+                        continue
+                    }
+                    let chunks = chunker.chunks(of: document)
+                    if let previous { try writer.remove(documentID: previous.id) }
+                    try writer.add(document, chunks: chunks, contentHash: hash, size: file.size, mtime: file.mtime)
+                    summary.chunksWritten += chunks.count
+                    summary.changedPaths.append(file.relativePath)
+                    if previous == nil { summary.added += 1 } else { summary.updated += 1 }
+                }
+                progress?(plan.toRead.count, plan.toRead.count)
+                try index.setMeta("corpus_root", absoluteRoot)
+                try index.setMeta("indexed_at", String(Date().timeIntervalSince1970))
+            }
+        }
+        summary.skipped = summary.skippedFiles.count
+        let counts = try index.counts()
+        summary.documents = counts.documents
+        summary.chunks = counts.chunks
+        summary.seconds = Date().timeIntervalSince(start)
+        return summary
+    }
+
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            return String(cString: strerror(code.rawValue))
+        }
+        return ns.localizedDescription
+    }
+
+    static func sha256(_ data: Data) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        data.withUnsafeBytes { raw in
+            _ = SHA256(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count, &digest)
+        }
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,105 @@
+// The JSON shapes of `search --json` and `ask --json` (and of the HTTP API, which returns the same).
+// Absent anchors are encoded as null, not left out: the contract names every key.
+
+import AskDocsCore
+import Foundation
+
+public struct SearchResult: Sendable, Codable, Equatable {
+    public var source: String
+    public var title: String
+    public var section: String
+    public var anchor: String?
+    public var score: Double
+    public var text: String
+    public var snippet: String
+
+    enum CodingKeys: String, CodingKey { case source, title, section, anchor, score, text, snippet }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(title, forKey: .title)
+        try c.encode(section, forKey: .section)
+        try c.encode(anchor, forKey: .anchor)
+        try c.encode((score * 10_000).rounded() / 10_000, forKey: .score)
+        try c.encode(text, forKey: .text)
+        try c.encode(snippet, forKey: .snippet)
+    }
+
+    public init(source: String, title: String, section: String, anchor: String?, score: Double, text: String,
+                snippet: String) {
+        self.source = source
+        self.title = title
+        self.section = section
+        self.anchor = anchor
+        self.score = score
+        self.text = text
+        self.snippet = snippet
+    }
+
+    public init(_ passage: RankedPassage, query: AnalyzedQuery) {
+        let c = passage.candidate
+        self.init(source: c.source, title: c.title, section: c.sectionLabel, anchor: c.anchor, score: passage.score,
+                  text: c.text, snippet: Highlighter.snippet(of: c.text, for: query))
+    }
+}
+
+public struct SearchResponse: Sendable, Codable, Equatable {
+    public var query: String
+    public var results: [SearchResult]
+
+    public init(_ outcome: SearchOutcome) {
+        query = outcome.query.text
+        results = outcome.passages.map { SearchResult($0, query: outcome.query) }
+    }
+}
+
+public struct CitationJSON: Sendable, Codable, Equatable {
+    public var source: String
+    public var title: String
+    public var section: String
+    public var anchor: String?
+
+    enum CodingKeys: String, CodingKey { case source, title, section, anchor }
+
+    public init(_ c: Citation) {
+        source = c.source
+        title = c.title
+        section = c.section
+        anchor = c.anchor
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(title, forKey: .title)
+        try c.encode(section, forKey: .section)
+        try c.encode(anchor, forKey: .anchor)
+    }
+}
+
+public struct AskResponse: Sendable, Codable, Equatable {
+    public var question: String
+    public var answer: String
+    public var abstained: Bool
+    public var citations: [CitationJSON]
+    public var passages: [SearchResult]
+
+    /// The passages are those the answer was read from (for an abstention: the closest matches).
+    public init(_ answer: Answer, query: AnalyzedQuery, passageLimit: Int = 3) {
+        question = answer.question
+        self.answer = answer.text
+        abstained = answer.abstained
+        citations = answer.citations.map(CitationJSON.init)
+        passages = answer.passages.prefix(passageLimit).map { SearchResult($0, query: query) }
+    }
+}
+
+public enum JSONOutput {
+    public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,63 @@
+// The index file's schema, in one place. Bump `version` whenever a table, column or tokenizer changes:
+// an index with another version is rebuilt from the corpus (with a message), never misread.
+//
+//   meta(key, value)              corpus root, totals for BM25's average length, last index time
+//   documents                     one row per source file: path relative to the corpus, title, date, url,
+//                                 tags, content hash (SHA-256), size and mtime (to skip unchanged files)
+//   chunks                        one row per chunk: document, ordinal, kind (prose/code/tableRow),
+//                                 title, heading path ("A › B"), anchor, body, token count
+//   chunks_fts                    FTS5 over chunks(title, headings, body), external content, porter stemming,
+//                                 diacritics folded; default rank bm25 with titles and headings weighted 2
+//   chunks_vocab                  fts5vocab 'row' view: chunks containing each term (for idf)
+
+public enum Schema {
+    public static let version: Int32 = 1
+
+    public static let bm25Weights = (title: 2.0, headings: 2.0, body: 1.0)
+
+    public static let create = """
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE documents(
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        date TEXT,
+        url TEXT,
+        tags TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime REAL NOT NULL
+    );
+    CREATE TABLE chunks(
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        headings TEXT NOT NULL,
+        anchor TEXT,
+        body TEXT NOT NULL,
+        token_count INTEGER NOT NULL
+    );
+    CREATE INDEX chunks_by_document ON chunks(document_id);
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        title, headings, body,
+        content='chunks', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+    INSERT INTO chunks_fts(chunks_fts, rank) VALUES('rank', 'bm25(\(bm25Weights.title), \(bm25Weights.headings), \(bm25Weights.body))');
+    PRAGMA user_version = \(version);
+    """
+
+    public static let drop = """
+    DROP TABLE IF EXISTS chunks_vocab;
+    DROP TABLE IF EXISTS chunks_fts;
+    DROP TABLE IF EXISTS chunks;
+    DROP TABLE IF EXISTS documents;
+    DROP TABLE IF EXISTS meta;
+    """
+
+    /// Separator of heading path elements in the `headings` column.
+    public static let headingSeparator = " › "
+}

@@ -1,0 +1,255 @@
+// The index file: opening (with schema-version checks and WAL), the incremental writer, and the read
+// queries ranking needs (candidates for an FTS5 expression, term statistics). Every SQL statement of the
+// product is in this module.
+
+import AskDocsCore
+import CSQLite
+import Foundation
+
+public enum IndexError: Error, CustomStringConvertible, Sendable {
+    case damaged(path: String, detail: String)
+    case missing(path: String)
+    case schemaMismatch(path: String, found: Int32, expected: Int32)
+
+    public var description: String {
+        switch self {
+        case .damaged(let path, let detail):
+            return "the index \(path) is damaged or not an AskDocs index (\(detail)); rebuild it with `askdocs index --full`"
+        case .missing(let path):
+            return "no index at \(path); build it with `askdocs index`"
+        case .schemaMismatch(let path, let found, let expected):
+            return "the index \(path) has schema version \(found), this askdocs needs \(expected); run `askdocs index --full`"
+        }
+    }
+}
+
+/// What the index remembers of a source file, to decide whether it changed.
+public struct StoredDocument: Sendable, Equatable {
+    public var id: Int64
+    public var path: String
+    public var contentHash: String
+    public var size: Int64
+    public var mtime: Double
+}
+
+public final class SearchIndex {
+    public let connection: SQLiteConnection
+    public let path: String
+    /// Set when opening found another schema version and rebuilt the tables empty.
+    public private(set) var schemaWasRebuilt = false
+    public private(set) var previousSchemaVersion: Int32 = 0
+
+    /// Opens (creating if needed) an index for writing; an index of another schema version is emptied and
+    /// recreated, since the corpus can always be re-read.
+    public init(writableAt path: String) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        connection = try SQLiteConnection(path: path)
+        do {
+            try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            let version = try userVersion()
+            let hasTables = try tableExists("documents")
+            if version == 0 && !hasTables {
+                try connection.transaction { try connection.execute(Schema.create) }
+            } else if version != Schema.version {
+                previousSchemaVersion = version
+                try connection.transaction {
+                    try connection.execute(Schema.drop)
+                    try connection.execute(Schema.create)
+                }
+                schemaWasRebuilt = true
+            }
+        } catch let e as SQLiteError where e.isCorruption {
+            throw IndexError.damaged(path: path, detail: e.message)
+        }
+    }
+
+    /// Opens an existing index for queries only.
+    public init(readingAt path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw IndexError.missing(path: path) }
+        connection = try SQLiteConnection(path: path, readOnly: true)
+        do {
+            let version = try userVersion()
+            if version != Schema.version {
+                throw IndexError.schemaMismatch(path: path, found: version, expected: Schema.version)
+            }
+        } catch let e as SQLiteError where e.isCorruption {
+            throw IndexError.damaged(path: path, detail: e.message)
+        }
+    }
+
+    func userVersion() throws -> Int32 {
+        let s = try connection.prepare("PRAGMA user_version")
+        return try s.step() ? Int32(s.int(0)) : 0
+    }
+
+    func tableExists(_ name: String) throws -> Bool {
+        let s = try connection.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?")
+        try s.bind(.text(name))
+        return try s.step()
+    }
+
+    // MARK: Meta
+
+    public func meta(_ key: String) throws -> String? {
+        let s = try connection.prepare("SELECT value FROM meta WHERE key=?")
+        try s.bind(.text(key))
+        return try s.step() ? s.text(0) : nil
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try connection.prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value")
+            .bind(.text(key), .text(value)).run()
+    }
+
+    // MARK: Writing
+
+    public func storedDocuments() throws -> [String: StoredDocument] {
+        let s = try connection.prepare("SELECT id, path, content_hash, size, mtime FROM documents")
+        var out: [String: StoredDocument] = [:]
+        while try s.step() {
+            let d = StoredDocument(id: s.int(0), path: s.text(1), contentHash: s.text(2), size: s.int(3), mtime: s.double(4))
+            out[d.path] = d
+        }
+        return out
+    }
+
+    /// Runs `body` in one write transaction: a crash or an error inside leaves the previous index as it was.
+    public func write<T>(_ body: (IndexWriter) throws -> T) throws -> T {
+        try connection.transaction {
+            let writer = IndexWriter(connection: connection)
+            let result = try body(writer)
+            if writer.changed { try writer.updateTotals() }
+            return result
+        }
+    }
+
+    // MARK: Reading
+
+    public func counts() throws -> (documents: Int, chunks: Int) {
+        let s = try connection.prepare("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM chunks)")
+        _ = try s.step()
+        return (Int(s.int(0)), Int(s.int(1)))
+    }
+
+    /// The best `limit` chunks for an FTS5 expression, by FTS5's bm25 (titles and headings weighted).
+    public func candidates(matching expression: String, limit: Int) throws -> [Candidate] {
+        let s = try connection.prepare("""
+            SELECT c.id, d.path, c.title, c.headings, c.anchor, c.kind, c.body, f.rank
+            FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1 ORDER BY rank LIMIT ?2) AS f
+            JOIN chunks c ON c.id = f.rowid
+            JOIN documents d ON d.id = c.document_id
+            ORDER BY f.rank
+            """)
+        try s.bind(.text(expression), .int(Int64(limit)))
+        var out: [Candidate] = []
+        while try s.step() {
+            let headings = s.text(3)
+            out.append(Candidate(
+                chunkID: s.int(0), source: s.text(1), title: s.text(2),
+                headingPath: headings.isEmpty ? [] : headings.components(separatedBy: Schema.headingSeparator),
+                anchor: s.optionalText(4), kind: BlockKind(rawValue: s.text(5)) ?? .prose, text: s.text(6),
+                indexScore: -s.double(7)))
+        }
+        return out
+    }
+
+    /// Chunk count, average chunk length and the document frequency of each stemmed term.
+    public func statistics(for stems: Set<String>) throws -> CorpusStatistics {
+        let totals = try connection.prepare("""
+            SELECT (SELECT value FROM meta WHERE key='chunk_count'), (SELECT value FROM meta WHERE key='total_tokens')
+            """)
+        _ = try totals.step()
+        let chunkCount = Int(totals.text(0)) ?? 0
+        let totalTokens = Double(totals.text(1)) ?? 0
+        let df = try connection.prepare("SELECT doc FROM chunks_vocab WHERE term = ?")
+        var frequencies: [String: Int] = [:]
+        for stem in stems {
+            try df.bind(.text(stem))
+            frequencies[stem] = try df.step() ? Int(df.int(0)) : 0
+        }
+        return CorpusStatistics(chunkCount: chunkCount,
+                                averageChunkTokens: chunkCount > 0 ? totalTokens / Double(chunkCount) : 1,
+                                documentFrequency: frequencies)
+    }
+
+    /// SQLite's and FTS5's own consistency checks; nil when both pass.
+    public func integrityProblems() throws -> String? {
+        let s = try connection.prepare("PRAGMA integrity_check")
+        var problems: [String] = []
+        while try s.step() {
+            if s.text(0) != "ok" { problems.append(s.text(0)) }
+        }
+        do {
+            try connection.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES('integrity-check', 1)")
+        } catch {
+            problems.append("fts5: \(error)")
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
+    }
+}
+
+/// Writes inside one transaction (see `SearchIndex.write`).
+public final class IndexWriter {
+    let connection: SQLiteConnection
+    var changed = false
+
+    init(connection: SQLiteConnection) { self.connection = connection }
+
+    public func removeAll() throws {
+        try connection.execute("""
+            INSERT INTO chunks_fts(chunks_fts) VALUES('delete-all');
+            DELETE FROM chunks; DELETE FROM documents;
+            """)
+        changed = true
+    }
+
+    public func remove(documentID id: Int64) throws {
+        try connection.prepare("""
+            INSERT INTO chunks_fts(chunks_fts, rowid, title, headings, body)
+            SELECT 'delete', id, title, headings, body FROM chunks WHERE document_id = ?
+            """).bind(.int(id)).run()
+        try connection.prepare("DELETE FROM chunks WHERE document_id = ?").bind(.int(id)).run()
+        try connection.prepare("DELETE FROM documents WHERE id = ?").bind(.int(id)).run()
+        changed = true
+    }
+
+    /// Records a file whose content is unchanged but whose mtime moved, so it is not hashed again.
+    public func touch(documentID id: Int64, mtime: Double) throws {
+        try connection.prepare("UPDATE documents SET mtime = ? WHERE id = ?").bind(.double(mtime), .int(id)).run()
+    }
+
+    public func add(_ document: Document, chunks: [Chunk], contentHash: String, size: Int64, mtime: Double) throws {
+        try connection.prepare("""
+            INSERT INTO documents(path, title, date, url, tags, content_hash, size, mtime) VALUES(?,?,?,?,?,?,?,?)
+            """).bind(.text(document.source), .text(document.title), document.date.map { .text($0) } ?? .null,
+                      document.url.map { .text($0) } ?? .null, .text(document.tags.joined(separator: ",")),
+                      .text(contentHash), .int(size), .double(mtime)).run()
+        let documentID = connection.lastInsertRowID
+        let insertChunk = try connection.prepare("""
+            INSERT INTO chunks(document_id, ordinal, kind, title, headings, anchor, body, token_count)
+            VALUES(?,?,?,?,?,?,?,?)
+            """)
+        let insertFTS = try connection.prepare("INSERT INTO chunks_fts(rowid, title, headings, body) VALUES(?,?,?,?)")
+        let titleTokens = Tokenizer.tokens(document.title).count
+        for chunk in chunks {
+            let headings = chunk.headingPath.joined(separator: Schema.headingSeparator)
+            let tokens = titleTokens + Tokenizer.tokens(headings).count + Tokenizer.tokens(chunk.text).count
+            try insertChunk.bind(.int(documentID), .int(Int64(chunk.ordinal)), .text(chunk.kind.rawValue),
+                                 .text(document.title), .text(headings), chunk.anchor.map { .text($0) } ?? .null,
+                                 .text(chunk.text), .int(Int64(tokens))).run()
+            let chunkID = connection.lastInsertRowID
+            try insertFTS.bind(.int(chunkID), .text(document.title), .text(headings), .text(chunk.text)).run()
+        }
+        changed = true
+    }
+
+    func updateTotals() throws {
+        try connection.execute("""
+            INSERT OR REPLACE INTO meta(key, value) SELECT 'chunk_count', count(*) FROM chunks;
+            INSERT OR REPLACE INTO meta(key, value) SELECT 'total_tokens', coalesce(sum(token_count), 0) FROM chunks;
+            """)
+    }
+}

@@ -1,0 +1,260 @@
+// Reads HTML with libxml2's tolerant HTML parser: the title, h1–h4 as sections with their ids as anchors,
+// paragraphs, list items, code blocks whole, table rows with headers. Drops what is not the page's
+// content: script/style/nav/header/footer/aside/forms, sidebars, "related" and breadcrumb bars, tables
+// of contents, share and cookie boxes, and the ¶ permalinks next to headings.
+
+import AskDocsCore
+import CLibXML2
+import Foundation
+
+public enum HTMLReader {
+    static let skippedTags: Set<String> = [
+        "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "svg", "template", "iframe",
+        "button", "select", "textarea", "object", "embed", "canvas", "head", "map", "dialog", "menu",
+    ]
+    static let skippedClassTokens: Set<String> = [
+        "sidebar", "sphinxsidebar", "sphinxsidebarwrapper", "related", "breadcrumb", "breadcrumbs", "toc",
+        "navbar", "nav", "navigation", "menu", "footer", "share", "sharing", "social", "comments", "comment",
+        "cookie", "cookies", "banner", "advert", "ads", "headerlink", "skip-link", "skiplink", "pagination",
+        "edit-this-page", "prev-next", "prevnext", "newsletter", "subscribe", "site-header", "site-footer",
+        "masthead", "searchbox", "search", "mobile-nav", "toctree-wrapper", "visually-hidden", "sr-only",
+    ]
+    static let skippedRoles: Set<String> = ["navigation", "banner", "contentinfo", "search", "complementary"]
+    static let blockTags: Set<String> = [
+        "p", "div", "section", "article", "main", "li", "dd", "dt", "blockquote", "figcaption", "caption", "ul",
+        "ol", "dl", "h5", "h6", "br", "hr", "address", "details", "summary", "body", "center", "td", "th", "tr",
+    ]
+    /// Deeper nesting than this is not content (and would risk the stack); its text still counts.
+    static let maxDepth = 400
+
+    public static func read(_ html: String, source: String) -> Document {
+        guard let doc = parse(html) else { return Document(source: source, title: TextReader.fallbackTitle(source), sections: []) }
+        defer { xmlFreeDoc(doc) }
+        var builder = Builder()
+        if let root = xmlDocGetRootElement(doc) { builder.walk(root, depth: 0) }
+        builder.flush()
+        let title = builder.h1Title ?? builder.htmlTitle.map(cleanTitle) ?? TextReader.fallbackTitle(source)
+        let sections = builder.sections.filter { !$0.blocks.isEmpty }
+        return Document(source: source, title: title, sections: sections)
+    }
+
+    /// The visible text of an HTML fragment (for raw HTML inside Markdown).
+    public static func plainText(ofFragment html: String) -> String {
+        guard let doc = parse(html) else { return "" }
+        defer { xmlFreeDoc(doc) }
+        var builder = Builder()
+        if let root = xmlDocGetRootElement(doc) { builder.walk(root, depth: 0) }
+        builder.flush()
+        return builder.sections.flatMap(\.blocks).map(\.text).joined(separator: " ")
+    }
+
+    static func parse(_ html: String) -> htmlDocPtr? {
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+        return html.utf8CString.withUnsafeBufferPointer { buf in
+            htmlReadMemory(buf.baseAddress, Int32(buf.count - 1), nil, "UTF-8", options)
+        }
+    }
+
+    /// "3. Tutorial — Python 3.11 documentation" → "3. Tutorial".
+    static func cleanTitle(_ title: String) -> String {
+        let t = title.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for sep in [" — ", " | ", " – ", " :: "] {
+            if let r = t.range(of: sep, options: .backwards), t.distance(from: t.startIndex, to: r.lowerBound) > 3 {
+                return String(t[..<r.lowerBound])
+            }
+        }
+        return t
+    }
+
+    struct Builder {
+        var sections = [Section(headingPath: [])]
+        var path: [(level: Int, text: String)] = []
+        var inline = ""
+        var htmlTitle: String?
+        var h1Title: String?
+
+        mutating func flush() {
+            let text = inline.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            inline = ""
+            guard !text.isEmpty, text != "¶" else { return }
+            sections[sections.count - 1].blocks.append(Block(.prose, text))
+        }
+
+        mutating func walk(_ node: xmlNodePtr, depth: Int) {
+            var child: xmlNodePtr? = node
+            // Siblings iteratively, children recursively: depth is bounded, breadth is not.
+            while let n = child {
+                visit(n, depth: depth)
+                child = n.pointee.next
+            }
+        }
+
+        mutating func visit(_ n: xmlNodePtr, depth: Int) {
+            switch n.pointee.type {
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let c = n.pointee.content { inline += String(cString: c) }
+                return
+            case XML_ELEMENT_NODE:
+                break
+            default:
+                return
+            }
+            let name = n.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+            if name == "title" {
+                if htmlTitle == nil { htmlTitle = HTMLReader.text(of: n) }
+                return
+            }
+            if HTMLReader.skippedTags.contains(name) || HTMLReader.isBoilerplate(n) { return }
+            if depth > HTMLReader.maxDepth {
+                inline += " " + HTMLReader.text(of: n) + " "
+                return
+            }
+            switch name {
+            case "h1", "h2", "h3", "h4":
+                flush()
+                let level = Int(name.dropFirst())!
+                let heading = HTMLReader.text(of: n).replacingOccurrences(of: "¶", with: "")
+                    .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                guard !heading.isEmpty else { return }
+                if level == 1 && h1Title == nil && sections.count == 1 {
+                    h1Title = heading
+                    return
+                }
+                while let last = path.last, last.level >= level { path.removeLast() }
+                path.append((level, heading))
+                sections.append(Section(headingPath: path.map(\.text), anchor: HTMLReader.anchor(of: n)))
+            case "pre":
+                flush()
+                let code = HTMLReader.text(of: n, keepWhitespace: true).trimmingTrailingWhitespace()
+                let trimmed = code.drop { $0 == "\n" }
+                if !trimmed.isEmpty { sections[sections.count - 1].blocks.append(Block(.code, String(trimmed))) }
+            case "table":
+                flush()
+                for row in HTMLReader.tableRows(n) {
+                    sections[sections.count - 1].blocks.append(Block(.tableRow, row))
+                }
+            case "img":
+                return
+            default:
+                let isBlock = HTMLReader.blockTags.contains(name)
+                if isBlock { flush() }
+                if let c = n.pointee.children { walk(c, depth: depth + 1) }
+                if isBlock { flush() } else if name == "a" || name == "span" || name == "code" { }
+            }
+        }
+    }
+
+    static func attribute(_ n: xmlNodePtr, _ name: String) -> String? {
+        var attr = n.pointee.properties
+        while let a = attr {
+            if let an = a.pointee.name, String(cString: an).lowercased() == name {
+                guard let value = a.pointee.children?.pointee.content else { return "" }
+                return String(cString: value)
+            }
+            attr = a.pointee.next
+        }
+        return nil
+    }
+
+    static func isBoilerplate(_ n: xmlNodePtr) -> Bool {
+        if let role = attribute(n, "role")?.lowercased(), skippedRoles.contains(role) { return true }
+        if attribute(n, "aria-hidden")?.lowercased() == "true" { return true }
+        if attribute(n, "hidden") != nil { return true }
+        for key in ["class", "id"] {
+            guard let value = attribute(n, key)?.lowercased() else { continue }
+            for token in value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                if skippedClassTokens.contains(String(token)) { return true }
+                for part in token.split(whereSeparator: { $0 == "-" || $0 == "_" }) where part == "sidebar"
+                    || part == "breadcrumb" || part == "breadcrumbs" || part == "related" || part == "navbar"
+                    || part == "share" || part == "cookie" || part == "footer" {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// The heading's own id, an id/name on an anchor inside it, or the id of the section it opens.
+    static func anchor(of heading: xmlNodePtr) -> String? {
+        if let id = attribute(heading, "id"), !id.isEmpty { return id }
+        var child = heading.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE {
+                if let id = attribute(c, "id") ?? attribute(c, "name"), !id.isEmpty { return id }
+            }
+            child = c.pointee.next
+        }
+        if let parent = heading.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE,
+           let id = attribute(parent, "id"), !id.isEmpty {
+            // Only when the heading is the parent's first element: then the id names this section.
+            var first = parent.pointee.children
+            while let f = first, f.pointee.type != XML_ELEMENT_NODE { first = f.pointee.next }
+            if first == heading { return id }
+        }
+        return nil
+    }
+
+    /// The text content of an element, skipping scripts, permalinks and hidden parts.
+    static func text(of node: xmlNodePtr, keepWhitespace: Bool = false) -> String {
+        var out = ""
+        func walk(_ n: xmlNodePtr, _ depth: Int) {
+            var child: xmlNodePtr? = n.pointee.children
+            while let c = child {
+                if c.pointee.type == XML_TEXT_NODE || c.pointee.type == XML_CDATA_SECTION_NODE {
+                    if let content = c.pointee.content { out += String(cString: content) }
+                } else if c.pointee.type == XML_ELEMENT_NODE {
+                    let name = c.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+                    if !["script", "style", "noscript", "template"].contains(name) && !isBoilerplate(c) {
+                        if name == "br" { out += "\n" }
+                        if depth < 500 { walk(c, depth + 1) }
+                    }
+                }
+                child = c.pointee.next
+            }
+        }
+        walk(node, 0)
+        return keepWhitespace ? out : out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    static func tableRows(_ table: xmlNodePtr) -> [String] {
+        var rows: [[(text: String, header: Bool)]] = []
+        func collect(_ n: xmlNodePtr, _ depth: Int) {
+            var child: xmlNodePtr? = n.pointee.children
+            while let c = child {
+                if c.pointee.type == XML_ELEMENT_NODE {
+                    let name = c.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+                    if name == "tr" {
+                        var cells: [(String, Bool)] = []
+                        var cell = c.pointee.children
+                        while let td = cell {
+                            if td.pointee.type == XML_ELEMENT_NODE {
+                                let cn = td.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+                                if cn == "td" || cn == "th" { cells.append((text(of: td), cn == "th")) }
+                            }
+                            cell = td.pointee.next
+                        }
+                        if !cells.isEmpty { rows.append(cells) }
+                    } else if name != "table" && depth < 8 {
+                        collect(c, depth + 1)
+                    }
+                }
+                child = c.pointee.next
+            }
+        }
+        collect(table, 0)
+        var headers: [String] = []
+        var out: [String] = []
+        for row in rows {
+            if headers.isEmpty && row.allSatisfy(\.header) {
+                headers = row.map(\.text)
+                continue
+            }
+            let cells = row.map(\.text)
+            if cells.allSatisfy(\.isEmpty) { continue }
+            out.append(headers.isEmpty ? cells.filter { !$0.isEmpty }.joined(separator: " — ")
+                                       : TableRowFormatter.format(headers: headers, cells: cells))
+        }
+        return out
+    }
+}

@@ -1,0 +1,73 @@
+// Turns a file's bytes into clean text: UTF-16 with a BOM decoded, invalid UTF-8 repaired (never fatal),
+// CRLF and lone CR made LF, NULs dropped; binary files recognised and refused with a reason.
+
+import Foundation
+
+public enum SkipReason: Error, Equatable, CustomStringConvertible, Sendable {
+    case unsupportedType(String)
+    case binary
+    case tooLarge(bytes: Int, limit: Int)
+    case empty
+    case unreadable(String)
+    case noText
+
+    public var description: String {
+        switch self {
+        case .unsupportedType(let ext): return ext.isEmpty ? "no file extension (reads .md, .html, .htm, .txt)"
+                                                           : "unsupported type .\(ext) (reads .md, .html, .htm, .txt)"
+        case .binary: return "binary content, not text"
+        case .tooLarge(let bytes, let limit):
+            return "too large (\(bytes / 1_048_576) MB; the limit is \(limit / 1_048_576) MB)"
+        case .empty: return "empty file"
+        case .unreadable(let why): return "unreadable: \(why)"
+        case .noText: return "no text found"
+        }
+    }
+}
+
+public enum SourceDecoder {
+    /// Files above this are skipped: a documentation page is rarely over a few MB, and a 50 MB "page"
+    /// is almost always a dump or a log that would swamp the index.
+    public static let defaultSizeLimit = 16 * 1_048_576
+
+    public static func decode(_ data: Data) throws(SkipReason) -> String {
+        if data.isEmpty { throw .empty }
+        var text: String
+        if data.starts(with: [0xFF, 0xFE]) {
+            text = String(decoding: utf16Units(data.dropFirst(2), littleEndian: true), as: UTF16.self)
+        } else if data.starts(with: [0xFE, 0xFF]) {
+            text = String(decoding: utf16Units(data.dropFirst(2), littleEndian: false), as: UTF16.self)
+        } else {
+            if looksBinary(data) { throw .binary }
+            let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+            text = String(decoding: body, as: UTF8.self)
+        }
+        if text.contains("\r") {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        if text.contains("\0") { text = text.replacingOccurrences(of: "\0", with: "") }
+        return text
+    }
+
+    static func utf16Units(_ bytes: Data, littleEndian: Bool) -> [UInt16] {
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var it = bytes.makeIterator()
+        while let a = it.next(), let b = it.next() {
+            units.append(littleEndian ? UInt16(a) | UInt16(b) << 8 : UInt16(a) << 8 | UInt16(b))
+        }
+        return units
+    }
+
+    /// Binary if the first 8 KB hold NULs or many control bytes (text files have neither).
+    static func looksBinary(_ data: Data) -> Bool {
+        let head = data.prefix(8192)
+        var control = 0
+        var nul = 0
+        for byte in head {
+            if byte == 0 { nul += 1 }
+            else if byte < 32 && byte != 9 && byte != 10 && byte != 13 && byte != 12 { control += 1 }
+        }
+        return nul > head.count / 100 || control > head.count / 20
+    }
+}

@@ -1,0 +1,200 @@
+// The `askdocs` command line: index, search, ask, repl (the default). Thin: parses arguments, calls the
+// shared Engine, prints. The contract (flags, JSON shapes) is documented in README.md.
+
+import AskDocsEngine
+import ArgumentParser
+import Foundation
+
+@main
+struct AskDocs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "askdocs",
+        abstract: "Ask questions of a folder of documentation; answers are quoted from it, with citations.",
+        subcommands: [Index.self, Search.self, Ask.self, REPLCommand.self],
+        defaultSubcommand: REPLCommand.self)
+}
+
+struct IndexLocation: ParsableArguments {
+    @Option(name: .long, help: "The index file.")
+    var index = "Index/askdocs.sqlite"
+}
+
+struct QueryOptions: ParsableArguments {
+    @Option(name: .long, help: "The corpus folder (default: the one recorded in the index, else Corpus).")
+    var corpus: String?
+
+    @Flag(name: .customLong("no-update"), help: "Do not bring the index up to date with the corpus first.")
+    var noUpdate = false
+
+    @Flag(name: .long, help: "Print one JSON object per query.")
+    var json = false
+
+    @Option(name: .long, help: "Read one query per line from FILE.")
+    var batch: String?
+}
+
+extension ParsableCommand {
+    /// Opens the engine and, unless told not to, brings the index up to date with its corpus first.
+    static func openEngine(index: String, corpus: String?, update: Bool) throws -> Engine {
+        let engine: Engine
+        do {
+            engine = try Engine(indexPath: index, corpusPath: corpus)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        guard update else { return engine }
+        if engine.corpusPath == nil { engine.adoptCorpus("Corpus") }
+        let (documents, _) = try engine.counts()
+        if documents == 0 {
+            Terminal.note("askdocs: building the index \(index) from \(engine.corpusPath ?? "Corpus") (first use)…")
+        } else if let plan = try engine.staleness(), !plan.isCurrent {
+            Terminal.note("askdocs: the corpus changed (\(plan.toRead.count) new or modified, \(plan.vanished.count) removed); updating the index…")
+        } else {
+            if engine.schemaWasRebuilt == false { return engine }
+        }
+        let summary = try engine.reindex(progress: Terminal.progressBar())
+        Terminal.reportSkipped(summary.skippedFiles)
+        Terminal.note("askdocs: " + summary.line)
+        return engine
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+struct Index: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Index the corpus incrementally (only new, changed and removed files are touched).")
+
+    @Option(name: .long, help: "The corpus folder: .md, .html/.htm and .txt files.")
+    var corpus = "Corpus"
+
+    @OptionGroup var location: IndexLocation
+
+    @Flag(name: .long, help: "Rebuild every document from scratch.")
+    var full = false
+
+    @Flag(name: .long, help: "List every skipped file and every changed path.")
+    var verbose = false
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: corpus) else {
+            throw CLIError("no corpus folder at \(corpus); pass --corpus DIR")
+        }
+        let engine: Engine
+        do {
+            engine = try Engine(indexPath: location.index, corpusPath: corpus)
+        } catch {
+            guard full else { throw CLIError("\(error)") }
+            // --full on a damaged file: move it aside and start over.
+            try? FileManager.default.removeItem(atPath: location.index + ".damaged")
+            try? FileManager.default.moveItem(atPath: location.index, toPath: location.index + ".damaged")
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location.index + suffix) }
+            Terminal.note("askdocs: the old index was unreadable; moved it to \(location.index).damaged")
+            engine = try Engine(indexPath: location.index, corpusPath: corpus)
+        }
+        if engine.schemaWasRebuilt {
+            Terminal.note("askdocs: the index had another schema version; rebuilding it from the corpus")
+        }
+        let summary = try engine.reindex(full: full, progress: Terminal.progressBar())
+        Terminal.reportSkipped(summary.skippedFiles, all: verbose)
+        if verbose { for path in summary.changedPaths { print("  changed: \(path)") } }
+        print(summary.line)
+    }
+}
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Search the index; prints ranked passages.")
+
+    @OptionGroup var location: IndexLocation
+    @OptionGroup var options: QueryOptions
+
+    @Option(name: .long, help: "How many results.")
+    var limit = 10
+
+    @Argument(help: "The query (or use --batch FILE).")
+    var query: String?
+
+    func validate() throws {
+        if (query == nil) == (options.batch == nil) { throw ValidationError("give a QUERY or --batch FILE (one of them)") }
+        if limit < 0 || limit > 10_000 { throw ValidationError("--limit must be between 0 and 10000") }
+    }
+
+    func run() throws {
+        let engine = try Self.openEngine(index: location.index, corpus: options.corpus, update: !options.noUpdate)
+        for q in try queries(query, batch: options.batch) {
+            let outcome = try engine.search(q, limit: limit)
+            if options.json {
+                print(JSONOutput.encode(SearchResponse(outcome)))
+            } else {
+                print(TerminalFormat.search(outcome))
+            }
+        }
+    }
+}
+
+struct Ask: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Answer a question from the corpus, with citations.")
+
+    @OptionGroup var location: IndexLocation
+    @OptionGroup var options: QueryOptions
+
+    @Flag(name: .long, help: "Show how the answer was chosen.")
+    var explain = false
+
+    @Argument(help: "The question (or use --batch FILE).")
+    var question: String?
+
+    func validate() throws {
+        if (question == nil) == (options.batch == nil) { throw ValidationError("give a QUESTION or --batch FILE (one of them)") }
+    }
+
+    func run() throws {
+        let engine = try Self.openEngine(index: location.index, corpus: options.corpus, update: !options.noUpdate)
+        for q in try queries(question, batch: options.batch) {
+            let (answer, outcome) = try engine.ask(q)
+            if options.json {
+                print(JSONOutput.encode(AskResponse(answer, query: outcome.query)))
+            } else {
+                print(TerminalFormat.answer(answer, width: Terminal.width, colour: Terminal.stdoutIsColourTerminal))
+                if explain { print(TerminalFormat.explanation(answer, outcome)) }
+            }
+        }
+    }
+}
+
+struct REPLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "repl",
+                                                    abstract: "Ask questions interactively (the default).")
+
+    @Option(name: .long, help: "The corpus folder.")
+    var corpus: String?
+
+    @OptionGroup var location: IndexLocation
+
+    @Flag(name: .customLong("no-update"), help: "Do not bring the index up to date first.")
+    var noUpdate = false
+
+    func run() throws {
+        let engine = try Self.openEngine(index: location.index, corpus: corpus, update: !noUpdate)
+        var repl = REPL(engine: engine)
+        try repl.run()
+    }
+}
+
+func queries(_ single: String?, batch: String?) throws -> [String] {
+    if let single { return [single] }
+    guard let batch else { return [] }
+    let data: Data
+    do {
+        data = batch == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                            : try Data(contentsOf: URL(fileURLWithPath: batch))
+    } catch {
+        throw CLIError("cannot read the batch file \(batch): \(error.localizedDescription)")
+    }
+    var lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
+    if lines.last == "" { lines.removeLast() }
+    return lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+}

@@ -1,0 +1,141 @@
+// How answers, search results and explanations look in a terminal: wrapped to its width, citations
+// dimmed on a colour terminal, plain text when piped; progress bars and notes on stderr.
+
+import AskDocsCore
+import AskDocsEngine
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum Terminal {
+    static var stdoutIsColourTerminal: Bool {
+        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+
+    static var width: Int {
+        var ws = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 20 {
+            return min(Int(ws.ws_col), 100)
+        }
+        return 80
+    }
+
+    static func note(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Files skipped by indexing, one line each (the first 20 unless `all`).
+    static func reportSkipped(_ skipped: [SkippedFile], all: Bool = false) {
+        let shown = all ? skipped : Array(skipped.prefix(20))
+        for s in shown { note("skipped \(s.path): \(s.reason)") }
+        if shown.count < skipped.count {
+            note("… and \(skipped.count - shown.count) more skipped files (askdocs index --verbose lists them)")
+        }
+    }
+
+    /// A progress bar on stderr when it is a terminal; nothing when piped.
+    static func progressBar() -> Indexer.Progress? {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        let started = Date()
+        return { done, total in
+            guard total >= 50, Date().timeIntervalSince(started) > 0.3 || done == total else { return }
+            let width = 30
+            let filled = total == 0 ? width : width * done / total
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            var line = "\r  indexing \(bar) \(done)/\(total)"
+            if done == total { line += "\n" }
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+}
+
+enum TerminalFormat {
+    static func wrap(_ text: String, width: Int, indent: String = "") -> String {
+        var lines: [String] = []
+        for paragraph in text.components(separatedBy: "\n") {
+            var line = indent
+            for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
+                if line.count + word.count + 1 > width && line.count > indent.count {
+                    lines.append(line)
+                    line = indent
+                }
+                line += (line.count > indent.count ? " " : "") + word
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func dim(_ s: String, _ colour: Bool) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
+    static func bold(_ s: String, _ colour: Bool) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+
+    static func location(source: String, anchor: String?) -> String {
+        anchor.map { "\(source)#\($0)" } ?? source
+    }
+
+    static func answer(_ answer: Answer, width: Int, colour: Bool) -> String {
+        var out = wrap(answer.text, width: width)
+        if answer.abstained {
+            let near = answer.passages.prefix(3)
+            if !near.isEmpty {
+                out += "\n" + dim("Closest matches (not answers):", colour)
+                for p in near {
+                    let c = p.candidate
+                    out += "\n" + dim("  · \(c.title) › \(c.sectionLabel) (\(location(source: c.source, anchor: c.anchor)))", colour)
+                }
+            }
+            return out
+        }
+        for c in answer.citations {
+            let label = c.section == c.title ? c.title : "\(c.title) › \(c.section)"
+            out += "\n" + dim("— \(label) (\(location(source: c.source, anchor: c.anchor)))", colour)
+        }
+        return out
+    }
+
+    static func search(_ outcome: SearchOutcome) -> String {
+        guard !outcome.passages.isEmpty else { return "No results for “\(outcome.query.text)”." }
+        var out: [String] = []
+        for (i, p) in outcome.passages.enumerated() {
+            let c = p.candidate
+            out.append("\(i + 1). \(c.title) › \(c.sectionLabel)  [\(location(source: c.source, anchor: c.anchor)), "
+                       + String(format: "%.3f", p.score) + "]")
+            out.append(wrap(Highlighter.snippet(of: c.text, for: outcome.query), width: 80, indent: "   "))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// `:why` and `--explain`: the terms and weights, the expression, rerank features, sentence scores.
+    static func explanation(_ answer: Answer, _ outcome: SearchOutcome) -> String {
+        var out = ["Question type: \(outcome.query.answerType.rawValue)"
+                   + (outcome.query.isComparison ? " (comparison)" : "")]
+        out.append("Concepts (idf from \(outcome.statistics.chunkCount) chunks):")
+        for c in outcome.query.concepts {
+            let terms = c.terms.map { t -> String in
+                let idf = t.stems.map(outcome.statistics.idf).reduce(0, +) / Double(max(t.stems.count, 1))
+                return "\(t.surface)×\(String(format: "%.2f", t.weight)) idf \(String(format: "%.2f", idf))"
+            }
+            out.append("  \(c.label)\(c.count > 1 ? " (asked \(c.count)×)" : ""): " + terms.joined(separator: ", "))
+        }
+        out.append("FTS5 expression: \(outcome.expression ?? "(none)")")
+        out.append("Top passages:")
+        for (i, p) in outcome.passages.prefix(5).enumerated() {
+            let f = p.features
+            out.append(String(format: "  %d. %.3f  bm25 %.2f cover %.2f window %.2f headings %.2f  ", i + 1, p.score,
+                              f["bm25Norm"] ?? 0, f["coverage"] ?? 0, f["window"] ?? 0, f["headingCoverage"] ?? 0)
+                       + p.candidate.sectionLabel)
+        }
+        out.append(String(format: "Evidence coverage %.2f (abstains below %.2f)", answer.evidenceCoverage,
+                          AnswerParameters.default.abstainBelow))
+        out.append("Best sentences:")
+        for s in answer.consideredSentences.prefix(5) {
+            let f = s.features
+            out.append(String(format: "  %.3f own %.2f +headings %.2f passage %.2f type %.2f exact %.2f  ", s.score,
+                              f["own"] ?? 0, f["withHeadings"] ?? 0, f["passage"] ?? 0, f["type"] ?? 0, f["exact"] ?? 0)
+                       + String(s.text.prefix(90)))
+        }
+        return out.joined(separator: "\n")
+    }
+}
