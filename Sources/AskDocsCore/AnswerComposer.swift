@@ -33,9 +33,7 @@ public enum AnswerComposer {
         var considered: [(ScoredSentence, AnswerUnit, [Double])] = []
         for (pi, passage) in reading.enumerated() {
             let cand = passage.candidate
-            let context = StemmedText(cand.title + " . " + cand.headingPath.joined(separator: " . "))
-            let contextPresence = ConceptMatcher.presence(
-                of: query.concepts, in: ConceptMatcher.occurrences(of: query.concepts, in: context))
+            let contextPresence = Self.contextPresence(query: query, candidate: cand, statistics: statistics)
             let passagePrior = passage.score / topScore
             for unit in SentenceSplitter.units(of: cand.text, kind: cand.kind) {
                 let stemmed = StemmedText(unit.text)
@@ -45,7 +43,8 @@ public enum AnswerComposer {
                 let blended = zip(presence, contextPresence).map { max($0, p.headingShare * $1) }
                 let own = weights.coverage(presence)
                 let coverage = weights.coverage(blended)
-                let typeBonus = AnswerTypeScorer.bonus(for: query, unit: unit)
+                let typeBonus = AnswerTypeScorer.bonus(for: query, unit: unit, stems: stemmed)
+                    + subjectBonus(query: query, unit: stemmed, contextPresence: contextPresence)
                 let exact = exactPhraseBonus(query: query, unitText: unit.text)
                 let lengthPenalty = lengthPenalty(words: stemmed.count, kind: unit.kind)
                 let score = own + 0.5 * coverage + p.passageRankWeight * passagePrior + typeBonus + exact
@@ -79,11 +78,68 @@ public enum AnswerComposer {
         }
         picked.sort { $0.1.ordinal < $1.1.ordinal }
         var text = picked.map(\.1.text).joined(separator: best.1.kind == .prose ? " " : "\n")
+        var citedPassages = [best.0.passageIndex]
+        // A comparison whose best sentence gives no figures: add the sentence that states figures for
+        // every compared thing, cited to its own section.
+        if query.isComparison, !query.comparedEntities.isEmpty,
+           !picked.contains(where: { Self.statesFigures(for: query.comparedEntities, in: $0.1.text) }),
+           let figures = considered.prefix(12).first(where: {
+               $0.1.kind == .prose && Self.statesFigures(for: query.comparedEntities, in: $0.1.text)
+                   && $0.0.coverage >= 0.3
+           }), text.count + figures.1.text.count + 1 <= p.maxAnswerCharacters {
+            text += " " + figures.1.text
+            if !citedPassages.contains(figures.0.passageIndex) { citedPassages.append(figures.0.passageIndex) }
+        }
         if text.count > p.maxAnswerCharacters { text = truncate(text, to: p.maxAnswerCharacters) }
-        let cand = bestPassage.candidate
-        let citation = Citation(source: cand.source, title: cand.title, section: cand.sectionLabel, anchor: cand.anchor)
-        return Answer(question: question, text: text, abstained: false, citations: [citation], passages: passages,
+        let citations = citedPassages.map { i -> Citation in
+            let cand = reading[i].candidate
+            return Citation(source: cand.source, title: cand.title, section: cand.sectionLabel, anchor: cand.anchor)
+        }
+        return Answer(question: question, text: text, abstained: false, citations: citations, passages: passages,
                       consideredSentences: sentences, evidenceCoverage: evidence)
+    }
+
+    /// Concepts the passage's title or headings state, counted only where such a match is telling (a word
+    /// in every title of a one-document corpus is not). A sentence inherits these: "It ships with Jinja2"
+    /// under "What Is Flask?" is about Flask.
+    static func contextPresence(query: AnalyzedQuery, candidate: Candidate, statistics: CorpusStatistics) -> [Double] {
+        let title = StemmedText(candidate.title)
+        let headings = StemmedText(candidate.headingPath.joined(separator: " . "))
+        return query.concepts.map { concept in
+            var best = 0.0
+            for term in concept.terms {
+                let n = Double(term.stems.count)
+                if !ConceptMatcher.positions(of: term, in: headings).isEmpty,
+                   term.stems.map(statistics.headingIDF).reduce(0, +) / n > 0.5 {
+                    best = max(best, term.weight)
+                }
+                if !ConceptMatcher.positions(of: term, in: title).isEmpty,
+                   term.stems.map(statistics.titleIDF).reduce(0, +) / n > 0.5 {
+                    best = max(best, term.weight)
+                }
+            }
+            return best
+        }
+    }
+
+    /// Whether a sentence names every compared thing and holds a figure.
+    static func statesFigures(for entities: [String], in text: String) -> Bool {
+        guard text.contains(where: \.isNumber) else { return false }
+        let stems = Set(Stemmer.stems(text))
+        return entities.allSatisfy(stems.contains)
+    }
+
+    static let pronouns: Set<String> = ["it", "they", "this", "these", "its", "their"]
+    static let leadingFillers: Set<String> = ["the", "a", "an"]
+    /// Whom a sentence is about, judged by its first word: a pronoun continues the section's topic (a plus
+    /// when the headings state the question's concept), and a sentence opening on the asked-about word is
+    /// about it. (A penalty for opening on another name was tried and dropped: "Pinterest built … with
+    /// Flask, and Airbnb uses it" answers a question about Airbnb and Flask.)
+    static func subjectBonus(query: AnalyzedQuery, unit: StemmedText, contextPresence: [Double]) -> Double {
+        guard let first = unit.tokens.firstIndex(where: { !leadingFillers.contains($0.text) }) else { return 0 }
+        let asked = Set(query.concepts.compactMap { $0.terms.first?.stems.first })
+        if pronouns.contains(unit.tokens[first].text) { return contextPresence.contains { $0 > 0 } ? 0.1 : 0 }
+        return asked.contains(unit.stems[first]) ? 0.05 : 0
     }
 
     /// Bigrams of the question's own words found in the same order and form earn a little: an exact
@@ -98,7 +154,7 @@ public enum AnswerComposer {
         }
         var hits = 0
         for i in 0..<(words.count - 1) where pairs.contains(words[i] + " " + words[i + 1]) { hits += 1 }
-        return 0.05 * Double(min(hits, 4))
+        return 0.08 * Double(min(hits, 4))
     }
 
     static func lengthPenalty(words: Int, kind: BlockKind) -> Double {
@@ -119,7 +175,7 @@ public enum AnswerComposer {
 public enum AnswerTypeScorer {
     static let reasonMarkers = ["because", "since", "due to", "so that", "reason", "therefore", "thanks to"]
 
-    public static func bonus(for query: AnalyzedQuery, unit: AnswerUnit) -> Double {
+    public static func bonus(for query: AnalyzedQuery, unit: AnswerUnit, stems: StemmedText) -> Double {
         let text = unit.text
         let lower = text.lowercased()
         let hasNumber = text.contains { $0.isNumber }
@@ -138,7 +194,10 @@ public enum AnswerTypeScorer {
             return lower.range(of: #"\b(use|run|install|add|create|call|set|extend|pass|import)\b"#,
                                options: .regularExpression) != nil ? 0.05 : 0
         case .comparison:
-            return hasNumber ? 0.1 : 0.03
+            // The deciding sentence names the things compared and, best, gives figures for them.
+            let named = query.comparedEntities.filter { stems.stems.contains($0) }.count
+            let all = !query.comparedEntities.isEmpty && named == query.comparedEntities.count
+            return (hasNumber ? 0.1 : 0) + (all ? 0.15 : 0)
         case .entity, .yesNo, .definition, .other:
             return 0
         }

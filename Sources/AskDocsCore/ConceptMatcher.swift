@@ -12,6 +12,7 @@ public struct StemmedText: Sendable {
         stems = tokens.map { Stemmer.stem($0.text) }
     }
     public var count: Int { stems.count }
+
 }
 
 public struct TermOccurrences: Sendable {
@@ -60,7 +61,8 @@ public struct ConceptWeights: Sendable {
     public init(query: AnalyzedQuery, statistics: CorpusStatistics) {
         weights = query.concepts.map { c in
             let stems = c.terms.first?.stems ?? []
-            let idf = stems.isEmpty ? 0 : stems.map(statistics.idf).reduce(0, +) / Double(stems.count)
+            // A phrase is as telling as its rarest word ("out of the box" as "box").
+            let idf = stems.map(statistics.idf).max() ?? 0
             return max(idf, 0.05) * Double(c.count)
         }
         total = weights.reduce(0, +)

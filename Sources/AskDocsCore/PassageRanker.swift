@@ -7,15 +7,18 @@ import Foundation
 public struct RankingParameters: Sendable, Equatable {
     public var k1 = 1.2
     public var b = 0.75
-    public var titleWeight = 2.0
-    public var headingWeight = 2.0
-    public var bodyWeight = 1.0
+    /// A title or heading match adds this many times the word's title/heading idf.
+    public var titleWeight = 1.0
+    public var headingWeight = 1.0
     /// Of a concept's other terms (variants, synonyms), this share adds to its best term's score.
     public var extraTermShare = 0.3
     /// Weights of the features added to normalised BM25.
     public var coverageWeight = 0.35
     public var windowWeight = 0.35
     public var headingCoverageWeight = 0.25
+    /// Share of FTS5's own bm25 (all terms equal, title/heading tf weighted) in the base score; the rest is
+    /// the concept-aware BM25 computed here.
+    public var indexScoreShare = 0.5
     /// Window for proximity, in tokens.
     public var window = 12
     public init() {}
@@ -30,7 +33,7 @@ public enum PassageRanker {
         let avgdl = max(statistics.averageChunkTokens, 1)
         // idf per term, computed once per query.
         let termIDF: [[Double]] = query.concepts.map { c in
-            c.terms.map { t in t.stems.map(statistics.idf).reduce(0, +) / Double(max(t.stems.count, 1)) }
+            c.terms.map { t in t.stems.map(statistics.idf).max() ?? 0 }
         }
 
         var scored: [(Candidate, Double, [String: Double], [String])] = []
@@ -46,36 +49,52 @@ public enum PassageRanker {
             let norm = p.k1 * (1 - p.b + p.b * dl / avgdl)
 
             var bm25 = 0.0
+            var fieldScore = 0.0
             var presence = [Double](repeating: 0, count: query.concepts.count)
             var headingPresence = [Double](repeating: 0, count: query.concepts.count)
             for (ci, concept) in query.concepts.enumerated() {
                 var best = 0.0
                 var rest = 0.0
+                var bestTitle = 0.0
+                var bestHeading = 0.0
                 for (ti, term) in concept.terms.enumerated() {
-                    let tfT = Double(occT[ci].positions[ti].count)
-                    let tfH = Double(occH[ci].positions[ti].count)
-                    let tfB = Double(occB[ci].positions[ti].count)
-                    let tf = p.titleWeight * tfT + p.headingWeight * tfH + p.bodyWeight * tfB
+                    let inTitle = !occT[ci].positions[ti].isEmpty
+                    let inHeading = !occH[ci].positions[ti].isEmpty
+                    let tf = Double(occB[ci].positions[ti].count)
+                    if inTitle || inHeading || tf > 0 { presence[ci] = max(presence[ci], term.weight) }
+                    // A title or heading match counts by how rare the word is among titles or headings.
+                    if inTitle {
+                        let idf = term.stems.map(statistics.titleIDF).reduce(0, +) / Double(term.stems.count)
+                        bestTitle = max(bestTitle, term.weight * idf)
+                    }
+                    if inHeading {
+                        let idf = term.stems.map(statistics.headingIDF).reduce(0, +) / Double(term.stems.count)
+                        bestHeading = max(bestHeading, term.weight * idf)
+                        headingPresence[ci] = max(headingPresence[ci], term.weight)
+                    }
                     guard tf > 0 else { continue }
-                    presence[ci] = max(presence[ci], term.weight)
-                    if tfT + tfH > 0 { headingPresence[ci] = max(headingPresence[ci], term.weight) }
                     let s = term.weight * termIDF[ci][ti] * tf * (p.k1 + 1) / (tf + norm)
                     if s > best { rest += best; best = s } else { rest += s }
                 }
                 bm25 += Double(concept.count) * (best + p.extraTermShare * rest)
+                fieldScore += Double(concept.count) * (p.titleWeight * bestTitle + p.headingWeight * bestHeading)
             }
+            bm25 += fieldScore
             let coverage = weights.coverage(presence)
             let headingCoverage = weights.coverage(headingPresence)
             let window = bestWindowCoverage(occB, concepts: query.concepts, weights: weights, span: p.window)
             let matched = zip(query.concepts, presence).filter { $0.1 > 0 }.map(\.0.label)
-            let features = ["bm25": bm25, "coverage": coverage, "window": window,
+            let features = ["bm25": bm25, "fields": fieldScore, "coverage": coverage, "window": window,
                             "headingCoverage": headingCoverage, "fts5": cand.indexScore]
             scored.append((cand, bm25, features, matched))
         }
         let maxBM25 = scored.map(\.1).max() ?? 1
+        let maxIndex = scored.map(\.0.indexScore).max() ?? 1
         var ranked = scored.map { cand, bm25, f, matched -> RankedPassage in
             var features = f
-            let normBM25 = maxBM25 > 0 ? bm25 / maxBM25 : 0
+            let own = maxBM25 > 0 ? bm25 / maxBM25 : 0
+            let fts = maxIndex > 0 ? cand.indexScore / maxIndex : 0
+            let normBM25 = p.indexScoreShare * fts + (1 - p.indexScoreShare) * own
             features["bm25Norm"] = normBM25
             let score = normBM25 + p.coverageWeight * f["coverage", default: 0]
                 + p.windowWeight * f["window", default: 0]

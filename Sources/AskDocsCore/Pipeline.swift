@@ -104,18 +104,30 @@ public struct CorpusStatistics: Sendable, Equatable {
     public var averageChunkTokens: Double
     /// Chunks containing each stemmed term.
     public var documentFrequency: [String: Int]
-    public init(chunkCount: Int, averageChunkTokens: Double, documentFrequency: [String: Int]) {
+    /// Chunks whose document title contains each stemmed term.
+    public var titleFrequency: [String: Int]
+    /// Chunks whose heading path contains each stemmed term.
+    public var headingFrequency: [String: Int]
+    public init(chunkCount: Int, averageChunkTokens: Double, documentFrequency: [String: Int],
+                titleFrequency: [String: Int] = [:], headingFrequency: [String: Int] = [:]) {
         self.chunkCount = chunkCount
         self.averageChunkTokens = averageChunkTokens
         self.documentFrequency = documentFrequency
+        self.titleFrequency = titleFrequency
+        self.headingFrequency = headingFrequency
     }
 
-    public func idf(_ term: String) -> Double {
+    func idf(df: Int) -> Double {
         let n = Double(max(chunkCount, 1))
-        let df = Double(documentFrequency[term] ?? 0)
         // BM25's idf, floored like FTS5 does so that very common terms still count a little.
-        return max(1e-6, log((n - df + 0.5) / (df + 0.5)))
+        return max(1e-6, log((n - Double(df) + 0.5) / (Double(df) + 0.5)))
     }
+
+    public func idf(_ term: String) -> Double { idf(df: documentFrequency[term] ?? 0) }
+    /// How telling a match in a title is: a word in every chunk's title (a one-document corpus) tells nothing.
+    public func titleIDF(_ term: String) -> Double { idf(df: titleFrequency[term] ?? 0) }
+    /// How telling a match in a heading is.
+    public func headingIDF(_ term: String) -> Double { idf(df: headingFrequency[term] ?? 0) }
 }
 
 /// A candidate after reranking, with the evidence that put it there (for `:why`).

@@ -54,6 +54,8 @@ public struct AnalyzedQuery: Sendable, Equatable {
     public var isComparison: Bool
     /// The question's own content words in order (folded, not stemmed), for exact-form and bigram bonuses.
     public var contentWords: [String]
+    /// Stems of the things compared in "X or Y" / "X vs Y" questions.
+    public var comparedEntities: [String] = []
     public var isEmpty: Bool { concepts.isEmpty }
 }
 
@@ -179,6 +181,11 @@ public enum QueryAnalyzer {
 
         var contentWords: [String] = []
         var i = 0
+        // "what share of", "what percentage of": the word names the answer's type, not its topic.
+        if answerType == .quantity, raw.count > 1, ["what", "which"].contains(raw[0]),
+           answerTypeWords.contains(raw[1]) {
+            i = 2
+        }
         while i < raw.count {
             if let (phrase, label, alts) = phraseSynonyms.first(where: { matches($0.phrase, in: raw, at: i) }) {
                 var terms = [QueryTerm(stems: phrase.map(Stemmer.stem), surface: phrase.joined(separator: " "),
@@ -197,8 +204,26 @@ public enum QueryAnalyzer {
             contentWords.append(word)
             add(concept(for: word, comparison: isComparison))
         }
-        return AnalyzedQuery(text: question, concepts: concepts, answerType: answerType,
-                             isComparison: isComparison, contentWords: contentWords)
+        var query = AnalyzedQuery(text: question, concepts: concepts, answerType: answerType,
+                                  isComparison: isComparison, contentWords: contentWords)
+        query.comparedEntities = comparedEntities(raw)
+        return query
+    }
+
+    static let answerTypeWords: Set<String> = [
+        "share", "percentage", "percent", "proportion", "number", "amount", "fraction", "portion", "rate",
+    ]
+
+    /// "flask or fastapi", "django vs flask": the words on both sides of or/vs/versus.
+    static func comparedEntities(_ raw: [String]) -> [String] {
+        var out: [String] = []
+        for (i, w) in raw.enumerated() where ["or", "vs", "versus"].contains(w) && i > 0 && i + 1 < raw.count {
+            for side in [raw[i - 1], raw[i + 1]] where !stopwords.contains(side) {
+                let stem = Stemmer.stem(side)
+                if !out.contains(stem) { out.append(stem) }
+            }
+        }
+        return out.count >= 2 ? out : []
     }
 
     static func matches(_ phrase: [String], in words: [String], at i: Int) -> Bool {
@@ -277,8 +302,10 @@ public enum QueryAnalyzer {
         if raw.contains("vs") || raw.contains("versus") { return .comparison }
         if first == "which" {
             if ["version", "year", "release"].contains(second) { return .time }
-            return raw.contains { $0.hasSuffix("est") || $0.hasSuffix("er") } && raw.contains("or")
-                ? .comparison : .entity
+            let superlative = raw.contains { $0.count >= 5 && $0.hasSuffix("est") && !notGraded.contains($0) }
+            let comparative = raw.contains { $0.count >= 5 && $0.hasSuffix("er") && !notGraded.contains($0) }
+            return superlative || irregularBase[raw.dropFirst().first { !stopwords.contains($0) } ?? ""] != nil
+                || comparative && (raw.contains("or") || raw.contains("than")) ? .comparison : .entity
         }
         if first == "what" {
             if ["percentage", "percent", "share", "number", "proportion", "size"].contains(second) {

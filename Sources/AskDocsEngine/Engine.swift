@@ -43,6 +43,31 @@ public final class Engine {
         self.indexPath = indexPath
         index = try SearchIndex(writableAt: indexPath)
         self.corpusPath = try corpusPath ?? index.meta("corpus_root")
+        applyOverrides(ProcessInfo.processInfo.environment["ASKDOCS_RANKING"] ?? "")
+    }
+
+    /// Development knob for tuning experiments: `ASKDOCS_RANKING="coverage=0.2,window=0,pool=200"`.
+    /// The shipped defaults are the values in RankingParameters and AnswerParameters.
+    func applyOverrides(_ spec: String) {
+        for pair in spec.split(separator: ",") {
+            let kv = pair.split(separator: "=")
+            guard kv.count == 2, let v = Double(kv[1]) else { continue }
+            switch kv[0] {
+            case "k1": rankingParameters.k1 = v
+            case "b": rankingParameters.b = v
+            case "title": rankingParameters.titleWeight = v
+            case "heading": rankingParameters.headingWeight = v
+            case "extra": rankingParameters.extraTermShare = v
+            case "coverage": rankingParameters.coverageWeight = v
+            case "window": rankingParameters.windowWeight = v
+            case "headingCoverage": rankingParameters.headingCoverageWeight = v
+            case "span": rankingParameters.window = Int(v)
+            case "pool": candidatePool = Int(v)
+            case "fts": rankingParameters.indexScoreShare = v
+            case "abstain": answerParameters.abstainBelow = v
+            default: break
+            }
+        }
     }
 
     public var schemaWasRebuilt: Bool { index.schemaWasRebuilt }

@@ -9,6 +9,7 @@
 //   chunks_fts                    FTS5 over chunks(title, headings, body), external content, porter stemming,
 //                                 diacritics folded; default rank bm25 with titles and headings weighted 2
 //   chunks_vocab                  fts5vocab 'row' view: chunks containing each term (for idf)
+//   chunks_vocab_col              fts5vocab 'col' view: the same per column (idf of title and heading matches)
 
 public enum Schema {
     public static let version: Int32 = 1
@@ -46,11 +47,13 @@ public enum Schema {
         tokenize='porter unicode61 remove_diacritics 2'
     );
     CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+    CREATE VIRTUAL TABLE chunks_vocab_col USING fts5vocab(chunks_fts, 'col');
     INSERT INTO chunks_fts(chunks_fts, rank) VALUES('rank', 'bm25(\(bm25Weights.title), \(bm25Weights.headings), \(bm25Weights.body))');
     PRAGMA user_version = \(version);
     """
 
     public static let drop = """
+    DROP TABLE IF EXISTS chunks_vocab_col;
     DROP TABLE IF EXISTS chunks_vocab;
     DROP TABLE IF EXISTS chunks_fts;
     DROP TABLE IF EXISTS chunks;

@@ -165,14 +165,27 @@ public final class SearchIndex {
         let chunkCount = Int(totals.text(0)) ?? 0
         let totalTokens = Double(totals.text(1)) ?? 0
         let df = try connection.prepare("SELECT doc FROM chunks_vocab WHERE term = ?")
+        let columnDF = try connection.prepare("SELECT col, doc FROM chunks_vocab_col WHERE term = ?")
         var frequencies: [String: Int] = [:]
+        var titleFrequencies: [String: Int] = [:]
+        var headingFrequencies: [String: Int] = [:]
         for stem in stems {
             try df.bind(.text(stem))
             frequencies[stem] = try df.step() ? Int(df.int(0)) : 0
+            guard frequencies[stem, default: 0] > 0 else { continue }
+            try columnDF.bind(.text(stem))
+            while try columnDF.step() {
+                switch columnDF.text(0) {
+                case "title": titleFrequencies[stem] = Int(columnDF.int(1))
+                case "headings": headingFrequencies[stem] = Int(columnDF.int(1))
+                default: break
+                }
+            }
         }
         return CorpusStatistics(chunkCount: chunkCount,
                                 averageChunkTokens: chunkCount > 0 ? totalTokens / Double(chunkCount) : 1,
-                                documentFrequency: frequencies)
+                                documentFrequency: frequencies, titleFrequency: titleFrequencies,
+                                headingFrequency: headingFrequencies)
     }
 
     /// SQLite's and FTS5's own consistency checks; nil when both pass.
