@@ -43,8 +43,7 @@ let package = Package(
         .testTarget(name: "AskDocsCoreTests", dependencies: ["AskDocsCore"]),
         .testTarget(name: "AskDocsIngestTests", dependencies: ["AskDocsIngest"]),
         .testTarget(name: "AskDocsIndexTests", dependencies: ["AskDocsIndex", "AskDocsIngest"]),
-        .testTarget(name: "AskDocsEngineTests", dependencies: ["AskDocsEngine"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "AskDocsEngineTests", dependencies: ["AskDocsEngine", "AskDocsIndex"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -108,6 +108,9 @@ public final class Statement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// Ends a read that stopped before the last row, so the statement holds no lock or read snapshot.
+    public func finish() { sqlite3_reset(handle) }
+
     public enum Value {
         case int(Int64), double(Double), text(String), null
     }

@@ -82,12 +82,14 @@ public final class SearchIndex {
 
     func userVersion() throws -> Int32 {
         let s = try connection.prepare("PRAGMA user_version")
+        defer { s.finish() }
         return try s.step() ? Int32(s.int(0)) : 0
     }
 
     func tableExists(_ name: String) throws -> Bool {
         let s = try connection.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?")
         try s.bind(.text(name))
+        defer { s.finish() }
         return try s.step()
     }
 
@@ -96,6 +98,7 @@ public final class SearchIndex {
     public func meta(_ key: String) throws -> String? {
         let s = try connection.prepare("SELECT value FROM meta WHERE key=?")
         try s.bind(.text(key))
+        defer { s.finish() }
         return try s.step() ? s.text(0) : nil
     }
 
@@ -130,6 +133,7 @@ public final class SearchIndex {
 
     public func counts() throws -> (documents: Int, chunks: Int) {
         let s = try connection.prepare("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM chunks)")
+        defer { s.finish() }
         _ = try s.step()
         return (Int(s.int(0)), Int(s.int(1)))
     }
@@ -164,6 +168,7 @@ public final class SearchIndex {
         _ = try totals.step()
         let chunkCount = Int(totals.text(0)) ?? 0
         let totalTokens = Double(totals.text(1)) ?? 0
+        totals.finish()
         let df = try connection.prepare("SELECT doc FROM chunks_vocab WHERE term = ?")
         let columnDF = try connection.prepare("SELECT col, doc FROM chunks_vocab_col WHERE term = ?")
         var frequencies: [String: Int] = [:]
@@ -172,6 +177,7 @@ public final class SearchIndex {
         for stem in stems {
             try df.bind(.text(stem))
             frequencies[stem] = try df.step() ? Int(df.int(0)) : 0
+            df.finish()
             guard frequencies[stem, default: 0] > 0 else { continue }
             try columnDF.bind(.text(stem))
             while try columnDF.step() {

@@ -34,7 +34,12 @@ public enum HTMLReader {
         if let root = xmlDocGetRootElement(doc) { builder.walk(root, depth: 0) }
         builder.flush()
         let title = builder.h1Title ?? builder.htmlTitle.map(cleanTitle) ?? TextReader.fallbackTitle(source)
-        let sections = builder.sections.filter { !$0.blocks.isEmpty }
+        var sections = builder.sections.filter { !$0.blocks.isEmpty }
+        if sections.isEmpty {
+            // libxml2 gives up on pathological pages (nesting thousands deep); keep their visible text.
+            let text = strippedText(html)
+            if !text.isEmpty { sections = [Section(headingPath: [], blocks: [Block(.prose, text)])] }
+        }
         return Document(source: source, title: title, sections: sections)
     }
 
@@ -48,9 +53,34 @@ public enum HTMLReader {
         return builder.sections.flatMap(\.blocks).map(\.text).joined(separator: " ")
     }
 
+    /// Tag-stripped text, the fallback when the parser yields nothing.
+    static func strippedText(_ html: String) -> String {
+        var out = ""
+        var inTag = false
+        var skipping: String?
+        var i = html.startIndex
+        while i < html.endIndex {
+            let c = html[i]
+            if c == "<" {
+                let rest = html[i...].prefix(10).lowercased()
+                if skipping == nil, rest.hasPrefix("<script") { skipping = "</script" }
+                else if skipping == nil, rest.hasPrefix("<style") { skipping = "</style" }
+                else if let end = skipping, rest.hasPrefix(end) { skipping = nil }
+                inTag = true
+                out.append(" ")
+            } else if c == ">" {
+                inTag = false
+            } else if !inTag && skipping == nil {
+                out.append(c)
+            }
+            i = html.index(after: i)
+        }
+        return out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
     static func parse(_ html: String) -> htmlDocPtr? {
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+                            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOBLANKS.rawValue | XML_PARSE_HUGE.rawValue)
         return html.utf8CString.withUnsafeBufferPointer { buf in
             htmlReadMemory(buf.baseAddress, Int32(buf.count - 1), nil, "UTF-8", options)
         }

@@ -26,18 +26,30 @@ public enum TableRowFormatter {
         guard (3...8).contains(headers.count),
               headers.allSatisfy({ $0.count <= 20 && ($0.first?.isUppercase ?? false) }),
               !lines.contains(where: { $0.hasSuffix(".") && $0.split(separator: " ").count > 8 }) else { return nil }
+        let rowTokens = lines.dropFirst().map { $0.split(separator: " ").map(String.init) }
+        guard rowTokens.allSatisfy({ $0.count >= headers.count }) else { return nil }
+        // Two passes: cells that stand alone in some row ("No", "Yes") are likely cells in the others too.
+        var firstPass: [Set<String>] = []
+        for tokens in rowTokens {
+            guard let cells = segment(tokens, into: headers.count) else { return nil }
+            firstPass.append(Set(cells.dropFirst()))
+        }
         var rows: [String] = []
-        for line in lines.dropFirst() {
-            let tokens = line.split(separator: " ").map(String.init)
-            guard tokens.count >= headers.count, let cells = segment(tokens, into: headers.count) else { return nil }
+        for (r, tokens) in rowTokens.enumerated() {
+            let known = firstPass.enumerated().filter { $0.offset != r }.reduce(into: Set<String>()) { $0.formUnion($1.element) }
+            guard let cells = segment(tokens, into: headers.count, knownCells: known) else { return nil }
             rows.append(format(headers: headers, cells: cells))
         }
         return rows
     }
 
+    static let cellStartStopwords: Set<String> = [
+        "for", "of", "and", "or", "with", "to", "in", "on", "at", "by", "from", "the", "a", "an", "as", "per", "vs",
+    ]
+
     /// The most plausible cut of a row's words into `n` cells: cells start at a capitalised word or a number,
     /// never at "(" or after "+" or a comma, and the value cells are of similar length.
-    static func segment(_ tokens: [String], into n: Int) -> [String]? {
+    static func segment(_ tokens: [String], into n: Int, knownCells: Set<String> = []) -> [String]? {
         let m = tokens.count
         guard n >= 2, m >= n else { return nil }
         func boundaryScore(_ i: Int) -> Double {   // a cell starting at tokens[i]
@@ -51,6 +63,9 @@ public enum TableRowFormatter {
             else { s = -2 }
             if prev == "+" || prev == "&" || prev == "/" || prev.hasSuffix(",") || prev.lowercased() == "and"
                 || prev.lowercased() == "or" { s -= 5 }
+            // A cell rarely starts with a function word ("Best For …"); the same word twice running is two cells.
+            if cellStartStopwords.contains(t.lowercased()) { s -= 3 }
+            if t == prev { s += 2 }
             return s
         }
         var best: (score: Double, cuts: [Int])?
@@ -62,7 +77,10 @@ public enum TableRowFormatter {
                 let values = lengths.dropFirst().map(Double.init)
                 let mean = values.reduce(0, +) / Double(values.count)
                 let spread = values.map { abs($0 - mean) }.reduce(0, +) / Double(values.count)
-                let total = score - spread
+                let familiar = (2..<bounds.count).filter {
+                    knownCells.contains(tokens[bounds[$0 - 1]..<bounds[$0]].joined(separator: " "))
+                }.count
+                let total = score - spread + 1.5 * Double(familiar)
                 if total > (best?.score ?? -.infinity) { best = (total, cuts) }
                 return
             }

@@ -1,0 +1,78 @@
+// Question analysis: what is searched for, with which weights, and what kind of answer is expected.
+
+import Testing
+@testable import AskDocsCore
+
+@Suite struct QueryAnalyzerTests {
+    @Test func dropsQuestionWordsAndStopwords() {
+        let q = QueryAnalyzer.analyze("What is the best way to configure the database?")
+        #expect(q.concepts.map(\.label) == ["best", "way", "configure", "database"])
+    }
+
+    @Test func aWordAskedTwiceCountsTwice() {
+        let q = QueryAnalyzer.analyze("flask routing vs flask blueprints")
+        #expect(q.concepts.first { $0.label == "flask" }?.count == 2)
+    }
+
+    @Test func superlativesBringInTheirBaseAndSpeedSynonyms() {
+        let q = QueryAnalyzer.analyze("which is fastest with a database?")
+        let fastest = try! #require(q.concepts.first { $0.label == "fastest" })
+        let surfaces = fastest.terms.map(\.surface)
+        #expect(surfaces.first == "fastest")
+        #expect(surfaces.contains("fast"))
+        #expect(surfaces.contains("latency"))
+        #expect(surfaces.contains("requests per second"))
+        #expect(fastest.terms.first!.weight > fastest.terms.first { $0.surface == "latency" }!.weight)
+        #expect(q.answerType == .comparison)
+        #expect(q.isComparison)
+    }
+
+    @Test func nounsEndingInErAreNotComparatives() {
+        let q = QueryAnalyzer.analyze("which server handler is faster?")
+        #expect(q.concepts.first { $0.label == "server" }?.terms.count == 1)
+        #expect(q.concepts.first { $0.label == "faster" }?.terms.contains { $0.surface == "fast" } == true)
+    }
+
+    @Test func phrasesAreOneConcept() {
+        let q = QueryAnalyzer.analyze("what does flask give you out of the box?")
+        let box = try! #require(q.concepts.first { $0.label == "out of the box" })
+        #expect(box.terms.contains { $0.surface == "ships with" })
+        #expect(!q.concepts.contains { $0.label == "box" })
+    }
+
+    @Test func answerTypes() {
+        #expect(QueryAnalyzer.analyze("how many live websites run on django").answerType == .quantity)
+        #expect(QueryAnalyzer.analyze("how do I install it").answerType == .procedure)
+        #expect(QueryAnalyzer.analyze("why is django slow").answerType == .reason)
+        #expect(QueryAnalyzer.analyze("when was flask released").answerType == .time)
+        #expect(QueryAnalyzer.analyze("is the django ORM async?").answerType == .yesNo)
+        #expect(QueryAnalyzer.analyze("what is litestar").answerType == .definition)
+        #expect(QueryAnalyzer.analyze("Flask vs Django for a blog").answerType == .comparison)
+    }
+
+    @Test func quantityTypeWordsAreNotTopics() {
+        let q = QueryAnalyzer.analyze("What share of professional Python developers use FastAPI now?")
+        #expect(!q.concepts.contains { $0.label == "share" })
+        #expect(q.concepts.contains { $0.label == "professional" })
+    }
+
+    @Test func comparedEntities() {
+        let q = QueryAnalyzer.analyze("which is slower under real database load, flask or fastapi?")
+        #expect(q.comparedEntities == ["flask", "fastapi"])
+    }
+
+    @Test(arguments: ["\"unbalanced", "a*", "NEAR(a b)", "x AND y OR NOT z", "title: foo", "🔥🚀", "^col",
+                      "((((", "'; DROP TABLE chunks; --", String(repeating: "lorem ipsum ", count: 1_000)])
+    func hostileTextYieldsOnlyPlainTerms(_ text: String) {
+        let q = QueryAnalyzer.analyze(text)
+        for term in q.concepts.flatMap(\.terms) {
+            #expect(term.surface.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" })
+        }
+    }
+
+    @Test func onlyStopwordsMeansNothingToSearch() {
+        #expect(QueryAnalyzer.analyze("what is it?").isEmpty)
+        #expect(QueryAnalyzer.analyze("").isEmpty)
+        #expect(QueryAnalyzer.analyze("?!…").isEmpty)
+    }
+}

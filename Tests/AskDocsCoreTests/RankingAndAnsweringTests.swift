@@ -1,0 +1,77 @@
+// Ranking and answering as pure functions over hand-made candidates: no SQLite involved.
+
+import Testing
+@testable import AskDocsCore
+
+@Suite struct RankingAndAnsweringTests {
+    static func candidate(_ id: Int64, _ heading: String, _ text: String, kind: BlockKind = .prose) -> Candidate {
+        Candidate(chunkID: id, source: "post.txt", title: "Flask vs Django vs FastAPI", headingPath: [heading],
+                  anchor: TextAnchor.slug(heading), kind: kind, text: text, indexScore: 1)
+    }
+
+    static let candidates = [
+        candidate(1, "Community, Ecosystem, and Job Market",
+                  "FastAPI's community is the fastest growing by far. Hiring for all three frameworks is strong."),
+        candidate(2, "Real-World Benchmark With Database Calls",
+                  "Synthetic Hello World benchmarks can mislead you. In realistic tests with actual database queries, "
+                  + "FastAPI handles around 440 requests per second at 11ms latency, while Flask handles 344 req/sec "
+                  + "at 14ms latency. The gap closes significantly when real I/O is introduced."),
+        candidate(3, "Database and ORM Support Compared",
+                  "Django ships with its own powerful ORM. It supports PostgreSQL, MySQL, SQLite, and Oracle."),
+    ]
+
+    static func statistics(for query: AnalyzedQuery) -> CorpusStatistics {
+        // Document frequencies as the three candidates give them.
+        var df: [String: Int] = [:]
+        for stem in Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }) {
+            df[stem] = candidates.filter { Set(Stemmer.stems($0.text + " " + $0.headingPath.joined())).contains(stem) }.count
+        }
+        return CorpusStatistics(chunkCount: 20, averageChunkTokens: 40, documentFrequency: df)
+    }
+
+    @Test func superlativeQuestionFindsTheFiguresNotTheWordFastest() {
+        let q = QueryAnalyzer.analyze("which is fastest with a database?")
+        let stats = Self.statistics(for: q)
+        let ranked = PassageRanker.rank(Self.candidates, for: q, statistics: stats)
+        #expect(ranked.first?.candidate.chunkID == 2)
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(!answer.abstained)
+        #expect(answer.text.contains("440"))
+        #expect(answer.citations.first?.section == "Real-World Benchmark With Database Calls")
+        #expect(answer.text.count <= 500)
+    }
+
+    @Test func abstainsWhenTheKeyTermIsNowhere() {
+        let q = QueryAnalyzer.analyze("How do I deploy FastAPI on Kubernetes?")
+        let stats = Self.statistics(for: q)
+        let ranked = PassageRanker.rank(Self.candidates, for: q, statistics: stats)
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(answer.abstained)
+        #expect(answer.citations.isEmpty)
+    }
+
+    @Test func nothingToRankGivesAnAbstention() {
+        let q = QueryAnalyzer.analyze("what is it?")
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: [],
+                                            statistics: CorpusStatistics(chunkCount: 0, averageChunkTokens: 1,
+                                                                         documentFrequency: [:]))
+        #expect(answer.abstained)
+    }
+
+    @Test func tableRowIsQuotedWhole() {
+        let table = Self.candidate(9, "Quick Comparison Table", "Built-in Admin — Flask: No; Django: Yes; FastAPI: No\n"
+                                   + "Auto Docs — Flask: No; Django: No; FastAPI: Yes (Swagger + ReDoc)", kind: .tableRow)
+        let q = QueryAnalyzer.analyze("which has a built-in admin?")
+        let stats = CorpusStatistics(chunkCount: 20, averageChunkTokens: 40,
+                                     documentFrequency: ["built": 1, "admin": 1, "in": 5])
+        let ranked = PassageRanker.rank([table] + Self.candidates, for: q, statistics: stats)
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(answer.text == "Built-in Admin — Flask: No; Django: Yes; FastAPI: No")
+    }
+}
+
+enum TextAnchor {
+    static func slug(_ s: String) -> String {
+        s.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: "-")
+    }
+}

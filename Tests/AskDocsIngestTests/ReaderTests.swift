@@ -1,0 +1,275 @@
+// Each format's sections and boilerplate removal, input decoding, and chunking.
+
+import Foundation
+import Testing
+@testable import AskDocsCore
+@testable import AskDocsIngest
+
+@Suite struct TextReaderTests {
+    /// A blog page scraped with its chrome: menu, two tables of contents, trending list, share and footer.
+    static let scraped = """
+    DevHub
+    HomeBlogAbout
+    DevHub
+    Table of Contents
+
+      1. 1Getting Started
+      2. 2Choosing a Database
+      3. 3Comparison Table
+
+    Table of Contents
+
+      1. 1Getting Started
+      2. 2Choosing a Database
+      3. 3Comparison Table
+
+    Trending
+
+    1
+
+    Ten Tips for Faster Builds
+
+    7 min651
+    March 3, 2026120 viewsFeatured
+
+    Picking Tools: A Guide to Python Web Stacks
+
+    A guide to the stacks that matter, with real numbers for every choice you will make this year.
+
+    Stack diagram with three layers
+
+    Stack diagram with three layers
+
+    DevHub
+
+    This guide walks through the choices you face when starting a Python web project from scratch today.
+
+    Getting Started
+
+    Install Python 3.12 and create a virtual environment before anything else. It keeps every project apart.
+
+    from flask import Flask
+
+    app = Flask(__name__)
+
+    @app.route("/")
+    def home():
+        return "hi"
+
+    Choosing a Database
+
+    PostgreSQL is the safe default for most teams. SQLite is enough for prototypes and small internal tools.
+
+    Comparison Table
+
+    Feature Flask Django FastAPI
+    Built-in Admin No Yes No
+    Auto Docs No No Yes (Swagger + ReDoc)
+    Best For Prototypes, microservices Full web apps, CMS High-performance APIs
+
+    Tags
+
+    #python#web
+
+    Found this helpful?
+
+    Share this article with fellow developers.
+
+    Suggested for You
+    """
+
+    @Test func findsTitleDateAndSectionsFromTheTableOfContents() {
+        let doc = TextReader.read(Self.scraped, source: "picking-tools-python-web-stacks.txt")
+        #expect(doc.title == "Picking Tools: A Guide to Python Web Stacks")
+        #expect(doc.date == "2026-03-03")
+        #expect(doc.sections.map(\.headingPath) == [[], ["Getting Started"], ["Choosing a Database"], ["Comparison Table"]])
+        #expect(doc.sections[1].anchor == "getting-started")
+    }
+
+    @Test func dropsSiteChrome() {
+        let doc = TextReader.read(Self.scraped, source: "picking-tools-python-web-stacks.txt")
+        let all = doc.sections.flatMap(\.blocks).map(\.text).joined(separator: "\n")
+        for chrome in ["Trending", "Ten Tips", "7 min", "120 views", "DevHub", "Stack diagram", "Share this",
+                       "Suggested", "#python", "Table of Contents"] {
+            #expect(!all.contains(chrome), "\(chrome) should be dropped")
+        }
+        #expect(all.contains("This guide walks through"))
+    }
+
+    @Test func keepsCodeWholeAndTableRowsWithHeaders() {
+        let doc = TextReader.read(Self.scraped, source: "picking-tools-python-web-stacks.txt")
+        let code = doc.sections[1].blocks.filter { $0.kind == .code }
+        #expect(code.count == 1)
+        #expect(code.first?.text.contains("app = Flask(__name__)") == true)
+        #expect(code.first?.text.contains("return \"hi\"") == true)
+        let rows = doc.sections[3].blocks.filter { $0.kind == .tableRow }.map(\.text)
+        #expect(rows == ["Built-in Admin — Flask: No; Django: Yes; FastAPI: No",
+                         "Auto Docs — Flask: No; Django: No; FastAPI: Yes (Swagger + ReDoc)",
+                         "Best For — Flask: Prototypes, microservices; Django: Full web apps, CMS; FastAPI: High-performance APIs"])
+    }
+
+    @Test func plainTextWithoutTableOfContentsUsesHeadingShapedLines() {
+        let text = "Release Notes\n\nInstallation\n\nRun the installer and follow the prompts until it is done.\n\n"
+            + "Known Issues\n\nThe cache is not cleared on upgrade, so clear it by hand after installing."
+        let doc = TextReader.read(text, source: "notes.txt")
+        #expect(doc.title == "Release Notes")
+        #expect(doc.sections.map(\.headingPath).contains(["Known Issues"]))
+    }
+
+    @Test func theShippedPost() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Corpus/flask-vs-django-vs-fastapi.txt")
+        let doc = try DocumentReader.read(Data(contentsOf: url), source: "flask-vs-django-vs-fastapi.txt")
+        #expect(doc.title == "Flask vs Django vs FastAPI: Choosing the Best Python Web Framework")
+        #expect(doc.sections.count == 23)
+        #expect(doc.sections.contains { $0.headingPath == ["Real-World Benchmark With Database Calls"] })
+        let all = doc.sections.flatMap(\.blocks).map(\.text).joined(separator: "\n")
+        #expect(!all.contains("Trending"))
+        #expect(!all.contains("Suggested for You"))
+        #expect(!all.contains("Master API Testing"))
+        #expect(all.contains("Built-in Admin — Flask: No; Django: Yes; FastAPI: No"))
+    }
+}
+
+@Suite struct MarkdownReaderTests {
+    static let post = """
+    ---
+    title: "Caching Guide"
+    date: 2026-05-01
+    tags: [cache, redis]
+    url: https://example.com/caching
+    ---
+    # Ignored H1 when front matter names the title
+
+    Intro paragraph about caching.
+
+    ## Redis
+
+    Redis keeps data in memory. See the [docs](https://redis.io) for *details*.
+
+    ```python
+    cache.set("k", 1)
+
+    cache.get("k")
+    ```
+
+    ### Eviction
+
+    - LRU evicts the least recently used key.
+    - TTL expires keys.
+
+    | Store | Persistent | Speed |
+    |-------|------------|-------|
+    | Redis | Optional   | Fast  |
+    """
+
+    @Test func frontMatterSectionsCodeTables() {
+        let doc = MarkdownReader.read(Self.post, source: "guides/caching.md")
+        #expect(doc.title == "Caching Guide")
+        #expect(doc.date == "2026-05-01")
+        #expect(doc.tags == ["cache", "redis"])
+        #expect(doc.url == "https://example.com/caching")
+        let paths = doc.sections.map(\.headingPath)
+        #expect(paths.contains(["Ignored H1 when front matter names the title", "Redis"]) || paths.contains(["Redis"]))
+        let eviction = try! #require(doc.sections.first { $0.headingPath.last == "Eviction" })
+        #expect(eviction.anchor == "eviction")
+        #expect(eviction.blocks.map(\.text).contains("LRU evicts the least recently used key."))
+        #expect(eviction.blocks.contains { $0.kind == .tableRow && $0.text == "Redis — Persistent: Optional; Speed: Fast" })
+        let redis = try! #require(doc.sections.first { $0.headingPath.last == "Redis" })
+        #expect(redis.blocks.contains { $0.text == "Redis keeps data in memory. See the docs for details." })
+        #expect(redis.blocks.contains { $0.kind == .code && $0.text.contains("cache.get(\"k\")") && $0.text.contains("cache.set") })
+    }
+
+    @Test func firstH1IsTheTitleWithoutFrontMatter() {
+        let doc = MarkdownReader.read("# Aerodynamics of wings\n\nLift grows with speed.\n", source: "1.md")
+        #expect(doc.title == "Aerodynamics of wings")
+        #expect(doc.sections.count == 1)
+        #expect(doc.sections[0].headingPath == [])
+    }
+}
+
+@Suite struct HTMLReaderTests {
+    static let page = """
+    <!DOCTYPE html><html><head><title>json — JSON encoder and decoder — Python 3.11 documentation</title>
+    <script>var x = "<p>not text</p>";</script><style>p { color: red }</style></head>
+    <body><nav class="navbar"><a href="/">Home</a> Menu entries</nav>
+    <div class="sphinxsidebar"><h3>Table of Contents</h3><p>Sidebar text</p></div>
+    <div role="navigation" class="related">previous | next</div>
+    <div class="body"><section id="module-json"><h1>json — JSON encoder and decoder<a class="headerlink" href="#module-json">¶</a></h1>
+    <p>JSON is a lightweight data interchange format &amp; more.</p>
+    <section id="basic-usage"><h2>Basic Usage<a class="headerlink" href="#basic-usage">¶</a></h2>
+    <p>Serialize <code>obj</code> to a JSON formatted <em>str</em>.</p>
+    <pre>import json
+    json.dumps([1, 2])</pre>
+    <table><thead><tr><th>JSON</th><th>Python</th></tr></thead><tbody><tr><td>object</td><td>dict</td></tr></tbody></table>
+    </section></section></div>
+    <footer>© 2026 Python Software Foundation</footer></body></html>
+    """
+
+    @Test func sectionsAnchorsAndBoilerplate() {
+        let doc = HTMLReader.read(Self.page, source: "library/json.html")
+        #expect(doc.title == "json — JSON encoder and decoder")
+        let basic = try! #require(doc.sections.first { $0.headingPath == ["Basic Usage"] })
+        #expect(basic.anchor == "basic-usage")
+        #expect(basic.blocks.first?.text == "Serialize obj to a JSON formatted str.")
+        #expect(basic.blocks.contains { $0.kind == .code && $0.text.contains("json.dumps([1, 2])") })
+        #expect(basic.blocks.contains { $0.kind == .tableRow && $0.text == "object — Python: dict" })
+        let all = doc.sections.flatMap(\.blocks).map(\.text).joined(separator: "\n")
+        for junk in ["Menu entries", "Sidebar text", "previous | next", "©", "not text", "color", "¶"] {
+            #expect(!all.contains(junk), "\(junk) should be dropped")
+        }
+        #expect(all.contains("JSON is a lightweight data interchange format & more."))
+    }
+
+    @Test func deeplyNestedHTMLDoesNotCrash() {
+        let deep = String(repeating: "<div>", count: 10_000) + "<p>deep text here</p>" + String(repeating: "</div>", count: 10_000)
+        let doc = HTMLReader.read("<html><body>" + deep + "</body></html>", source: "deep.html")
+        #expect(doc.sections.flatMap(\.blocks).map(\.text).joined().contains("deep text"))
+    }
+}
+
+@Suite struct DecodingAndChunkingTests {
+    @Test func invalidUTF8IsRepaired() throws {
+        var data = Data("# T\n\nGood text ".utf8)
+        data.append(contentsOf: [0xFF, 0xFE, 0x80])
+        data.append(Data(" more text.\n".utf8))
+        let doc = try DocumentReader.read(data, source: "bad.md")
+        #expect(doc.sections[0].blocks[0].text.contains("more text"))
+    }
+
+    @Test func utf16WithBOMAndLineEndings() throws {
+        var data = Data([0xFF, 0xFE])
+        for unit in "# Title\r\n\r\nLine one.\rLine two.".utf16 { data.append(contentsOf: [UInt8(unit & 0xFF), UInt8(unit >> 8)]) }
+        let doc = try DocumentReader.read(data, source: "u16.md")
+        #expect(doc.title == "Title")
+        #expect(doc.sections[0].blocks[0].text == "Line one. Line two.")
+    }
+
+    @Test func skipsWithReasons() {
+        #expect(throws: SkipReason.binary) { try DocumentReader.read(Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0, 1, 2, 0, 0]), source: "x.md") }
+        #expect(throws: SkipReason.empty) { try DocumentReader.read(Data(), source: "x.md") }
+        #expect(throws: SkipReason.unsupportedType("pdf")) { try DocumentReader.read(Data("x".utf8), source: "x.pdf") }
+        #expect(throws: SkipReason.tooLarge(bytes: 100, limit: 10)) {
+            try DocumentReader.read(Data(repeating: 65, count: 100), source: "x.txt", sizeLimit: 10)
+        }
+    }
+
+    @Test func chunkingLosesNoSentenceAndKeepsCodeWhole() {
+        let sentence = "This sentence is about caching and it has exactly fourteen words in it."
+        let paragraphs = (0..<12).map { i in (0..<6).map { _ in sentence }.joined(separator: " ") + " Para \(i)." }
+        let longParagraph = (0..<80).map { _ in sentence }.joined(separator: " ")
+        let code = (0..<200).map { "line_\($0) = compute(\($0))" }.joined(separator: "\n")
+        let section = Section(headingPath: ["Caching"], anchor: "caching",
+                              blocks: paragraphs.map { Block(.prose, $0) } + [Block(.code, code), Block(.prose, longParagraph)])
+        let doc = Document(source: "c.md", title: "C", sections: [section])
+        let chunks = Chunker().chunks(of: doc)
+        #expect(chunks.allSatisfy { $0.headingPath == ["Caching"] && $0.anchor == "caching" })
+        #expect(chunks.filter { $0.kind == .code }.map(\.text) == [code])
+        for c in chunks where c.kind == .prose { #expect(Chunker.wordCount(c.text) <= 360) }
+        let originalWords = section.blocks.flatMap { Tokenizer.words($0.text) }
+        let chunkWords = chunks.flatMap { Tokenizer.words($0.text) }
+        #expect(chunkWords == originalWords)
+        // Every chunk ends at a sentence boundary.
+        for c in chunks where c.kind == .prose { #expect(c.text.hasSuffix(".")) }
+    }
+}
