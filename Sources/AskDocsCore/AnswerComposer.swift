@@ -73,7 +73,9 @@ public enum AnswerComposer {
                       best.1.text.count + other.1.text.count + 1 <= p.maxAnswerCharacters else { continue }
                 let stems = Set(StemmedText(other.1.text).stems)
                 let overlap = Double(stems.intersection(bestStems).count) / Double(max(stems.count, 1))
-                if overlap < 0.6 { picked.append(other); break }
+                // Only a sentence that says something of the question the first one does not.
+                let addsConcept = zip(other.2, best.2).contains { $0 > $1 }
+                if overlap < 0.6 && addsConcept { picked.append(other); break }
             }
         }
         picked.sort { $0.1.ordinal < $1.1.ordinal }

@@ -53,8 +53,14 @@ public enum Indexer {
     public static func plan(corpus: String, index: SearchIndex, full: Bool) throws -> IndexPlan {
         let (files, skipped) = try CorpusScanner.scan(root: corpus)
         let stored = try index.storedDocuments()
+        let skips = full ? [:] : try index.storedSkips()
         let readable = files.filter { DocumentFormat(path: $0.relativePath) != nil }
+        var knownSkipped: [SkippedFile] = []
         let toRead = full ? readable : readable.filter { f in
+            if let skip = skips[f.relativePath], skip.size == f.size, skip.mtime == f.mtime {
+                knownSkipped.append(SkippedFile(path: f.relativePath, reason: skip.reason))
+                return false
+            }
             guard let s = stored[f.relativePath] else { return true }
             return s.size != f.size || s.mtime != f.mtime
         }
@@ -64,7 +70,9 @@ public enum Indexer {
             SkippedFile(path: $0.relativePath,
                         reason: SkipReason.unsupportedType(($0.relativePath as NSString).pathExtension.lowercased()).description)
         }
-        return IndexPlan(files: readable, scanSkipped: skipped + unsupported, stored: stored, toRead: toRead,
+        let skippedPaths = Set(knownSkipped.map(\.path))
+        return IndexPlan(files: readable.filter { !skippedPaths.contains($0.relativePath) },
+                         scanSkipped: skipped + unsupported + knownSkipped, stored: stored, toRead: toRead,
                          vanished: vanished)
     }
 
@@ -101,8 +109,8 @@ public enum Indexer {
                     do {
                         data = try Data(contentsOf: URL(fileURLWithPath: file.absolutePath), options: .mappedIfSafe)
                     } catch {
-                        summary.skippedFiles.append(SkippedFile(path: file.relativePath,
-                                                                reason: SkipReason.unreadable(Self.reason(error)).description))
+                        let reason = SkipReason.unreadable(Self.reason(error)).description
+                        summary.skippedFiles.append(SkippedFile(path: file.relativePath, reason: reason))
                         if let previous { try writer.remove(documentID: previous.id); summary.removed += 1 }
                         continue
                     }
@@ -117,6 +125,8 @@ public enum Indexer {
                         document = try DocumentReader.read(data, source: file.relativePath)
                     } catch {
                         summary.skippedFiles.append(SkippedFile(path: file.relativePath, reason: "\(error)"))
+                        try writer.recordSkip(path: file.relativePath, size: file.size, mtime: file.mtime,
+                                              reason: "\(error)")
                         if let previous {
                             try writer.remove(documentID: previous.id)
                             summary.removed += 1
@@ -124,6 +134,7 @@ public enum Indexer {
                         }
                         continue
                     }
+                    try writer.forgetSkip(path: file.relativePath)
                     let chunks = chunker.chunks(of: document)
                     if let previous { try writer.remove(documentID: previous.id) }
                     try writer.add(document, chunks: chunks, contentHash: hash, size: file.size, mtime: file.mtime)

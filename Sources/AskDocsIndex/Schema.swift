@@ -4,6 +4,8 @@
 //   meta(key, value)              corpus root, totals for BM25's average length, last index time
 //   documents                     one row per source file: path relative to the corpus, title, date, url,
 //                                 tags, content hash (SHA-256), size and mtime (to skip unchanged files)
+//   skipped_files                 files that could not be indexed (empty, binary, too large…), with size and
+//                                 mtime, so that they are not read again until they change
 //   chunks                        one row per chunk: document, ordinal, kind (prose/code/tableRow),
 //                                 title, heading path ("A › B"), anchor, body, token count
 //   chunks_fts                    FTS5 over chunks(title, headings, body), external content, porter stemming,
@@ -12,7 +14,7 @@
 //   chunks_vocab_col              fts5vocab 'col' view: the same per column (idf of title and heading matches)
 
 public enum Schema {
-    public static let version: Int32 = 1
+    public static let version: Int32 = 2
 
     public static let bm25Weights = (title: 2.0, headings: 2.0, body: 1.0)
 
@@ -41,6 +43,12 @@ public enum Schema {
         token_count INTEGER NOT NULL
     );
     CREATE INDEX chunks_by_document ON chunks(document_id);
+    CREATE TABLE skipped_files(
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime REAL NOT NULL,
+        reason TEXT NOT NULL
+    ) WITHOUT ROWID;
     CREATE VIRTUAL TABLE chunks_fts USING fts5(
         title, headings, body,
         content='chunks', content_rowid='id',
@@ -56,6 +64,7 @@ public enum Schema {
     DROP TABLE IF EXISTS chunks_vocab_col;
     DROP TABLE IF EXISTS chunks_vocab;
     DROP TABLE IF EXISTS chunks_fts;
+    DROP TABLE IF EXISTS skipped_files;
     DROP TABLE IF EXISTS chunks;
     DROP TABLE IF EXISTS documents;
     DROP TABLE IF EXISTS meta;

@@ -119,6 +119,14 @@ public final class SearchIndex {
         return out
     }
 
+    /// Files skipped before, with the size and mtime they had then and why.
+    public func storedSkips() throws -> [String: (size: Int64, mtime: Double, reason: String)] {
+        let s = try connection.prepare("SELECT path, size, mtime, reason FROM skipped_files")
+        var out: [String: (size: Int64, mtime: Double, reason: String)] = [:]
+        while try s.step() { out[s.text(0)] = (s.int(1), s.double(2), s.text(3)) }
+        return out
+    }
+
     /// Runs `body` in one write transaction: a crash or an error inside leaves the previous index as it was.
     public func write<T>(_ body: (IndexWriter) throws -> T) throws -> T {
         try connection.transaction {
@@ -220,7 +228,7 @@ public final class IndexWriter {
     public func removeAll() throws {
         try connection.execute("""
             INSERT INTO chunks_fts(chunks_fts) VALUES('delete-all');
-            DELETE FROM chunks; DELETE FROM documents;
+            DELETE FROM chunks; DELETE FROM documents; DELETE FROM skipped_files;
             """)
         changed = true
     }
@@ -233,6 +241,16 @@ public final class IndexWriter {
         try connection.prepare("DELETE FROM chunks WHERE document_id = ?").bind(.int(id)).run()
         try connection.prepare("DELETE FROM documents WHERE id = ?").bind(.int(id)).run()
         changed = true
+    }
+
+    /// Remembers a file that could not be indexed, so it is not read again until its size or mtime changes.
+    public func recordSkip(path: String, size: Int64, mtime: Double, reason: String) throws {
+        try connection.prepare("INSERT OR REPLACE INTO skipped_files(path, size, mtime, reason) VALUES(?,?,?,?)")
+            .bind(.text(path), .int(size), .double(mtime), .text(reason)).run()
+    }
+
+    public func forgetSkip(path: String) throws {
+        try connection.prepare("DELETE FROM skipped_files WHERE path = ?").bind(.text(path)).run()
     }
 
     /// Records a file whose content is unchanged but whose mtime moved, so it is not hashed again.

@@ -80,10 +80,18 @@ import Testing
         Self.write("# Good\n\nGood text.\n", to: corpus.appendingPathComponent("good.md"))
         try Data([0, 1, 2, 3, 0, 0, 0, 0, 5, 0]).write(to: corpus.appendingPathComponent("binary.md"))
         try Data().write(to: corpus.appendingPathComponent("empty.txt"))
-        let summary = try Engine(indexPath: dir.appendingPathComponent("i.sqlite").path, corpusPath: corpus.path).reindex()
+        let engine = try Engine(indexPath: dir.appendingPathComponent("i.sqlite").path, corpusPath: corpus.path)
+        let summary = try engine.reindex()
         #expect(summary.added == 1)
         #expect(Set(summary.skippedFiles.map(\.path)) == ["binary.md", "empty.txt"])
         #expect(summary.skippedFiles.allSatisfy { !$0.reason.isEmpty })
+        // Skipped files are remembered: the index counts as current, and they are reported again.
+        #expect(try engine.staleness()?.isCurrent == true)
+        let again = try engine.reindex()
+        #expect(!again.changedAnything && again.skipped == 2)
+        // Once fixed, a skipped file is indexed.
+        try Data("# Fixed\n\nNow it has text.\n".utf8).write(to: corpus.appendingPathComponent("empty.txt"))
+        #expect(try engine.reindex().added == 1)
     }
 }
 
