@@ -30,7 +30,8 @@ public enum AnswerComposer {
         let topScore = max(top.score, 1e-9)
         let reading = Array(passages.prefix(p.passagesToRead))
 
-        var considered: [(ScoredSentence, AnswerUnit, [Double])] = []
+        // Each unit is tokenized and stemmed once; every later check reads `stemmed`.
+        var considered: [(ScoredSentence, AnswerUnit, [Double], stemmed: StemmedText)] = []
         for (pi, passage) in reading.enumerated() {
             let cand = passage.candidate
             let contextPresence = Self.contextPresence(query: query, candidate: cand, statistics: statistics)
@@ -45,14 +46,14 @@ public enum AnswerComposer {
                 let coverage = weights.coverage(blended)
                 let typeBonus = AnswerTypeScorer.bonus(for: query, unit: unit, stems: stemmed)
                     + subjectBonus(query: query, unit: stemmed, contextPresence: contextPresence)
-                let exact = exactPhraseBonus(query: query, unitText: unit.text)
+                let exact = exactPhraseBonus(query: query, unit: stemmed)
                 let lengthPenalty = lengthPenalty(words: stemmed.count, kind: unit.kind)
                 let score = own + 0.5 * coverage + p.passageRankWeight * passagePrior + typeBonus + exact
                     - lengthPenalty
                 let s = ScoredSentence(text: unit.text, passageIndex: pi, score: score, coverage: coverage,
                                        features: ["own": own, "withHeadings": coverage, "passage": passagePrior,
                                                   "type": typeBonus, "exact": exact, "length": -lengthPenalty])
-                considered.append((s, unit, presence))
+                considered.append((s, unit, presence, stemmed))
             }
         }
         considered.sort { $0.0.score > $1.0.score }
@@ -65,13 +66,13 @@ public enum AnswerComposer {
         if evidence < p.abstainBelow { return abstain(sentences, coverage: evidence) }
 
         var picked = [best]
-        let bestStems = Set(StemmedText(best.1.text).stems)
+        let bestStems = Set(best.stemmed.stems)
         if best.1.kind == .prose {
             for other in considered.dropFirst().prefix(8) {
                 guard other.0.passageIndex == best.0.passageIndex, other.1.kind == .prose,
                       other.0.score >= p.secondSentenceShare * best.0.score,
                       best.1.text.count + other.1.text.count + 1 <= p.maxAnswerCharacters else { continue }
-                let stems = Set(StemmedText(other.1.text).stems)
+                let stems = Set(other.stemmed.stems)
                 let overlap = Double(stems.intersection(bestStems).count) / Double(max(stems.count, 1))
                 // Only a sentence that says something of the question the first one does not.
                 let addsConcept = zip(other.2, best.2).contains { $0 > $1 }
@@ -84,9 +85,9 @@ public enum AnswerComposer {
         // A comparison whose best sentence gives no figures: add the sentence that states figures for
         // every compared thing, cited to its own section.
         if query.isComparison, !query.comparedEntities.isEmpty,
-           !picked.contains(where: { Self.statesFigures(for: query.comparedEntities, in: $0.1.text) }),
+           !picked.contains(where: { Self.statesFigures(for: query.comparedEntities, in: $0.stemmed) }),
            let figures = considered.prefix(12).first(where: {
-               $0.1.kind == .prose && Self.statesFigures(for: query.comparedEntities, in: $0.1.text)
+               $0.1.kind == .prose && Self.statesFigures(for: query.comparedEntities, in: $0.stemmed)
                    && $0.0.coverage >= 0.3
            }), text.count + figures.1.text.count + 1 <= p.maxAnswerCharacters {
             text += " " + figures.1.text
@@ -110,13 +111,12 @@ public enum AnswerComposer {
         return query.concepts.map { concept in
             var best = 0.0
             for term in concept.terms {
-                let n = Double(term.stems.count)
                 if !ConceptMatcher.positions(of: term, in: headings).isEmpty,
-                   term.stems.map(statistics.headingIDF).reduce(0, +) / n > 0.5 {
+                   statistics.headingIDF(ofPhrase: term.stems) > 0.5 {
                     best = max(best, term.weight)
                 }
                 if !ConceptMatcher.positions(of: term, in: title).isEmpty,
-                   term.stems.map(statistics.titleIDF).reduce(0, +) / n > 0.5 {
+                   statistics.titleIDF(ofPhrase: term.stems) > 0.5 {
                     best = max(best, term.weight)
                 }
             }
@@ -125,10 +125,9 @@ public enum AnswerComposer {
     }
 
     /// Whether a sentence names every compared thing and holds a figure.
-    static func statesFigures(for entities: [String], in text: String) -> Bool {
-        guard text.contains(where: \.isNumber) else { return false }
-        let stems = Set(Stemmer.stems(text))
-        return entities.allSatisfy(stems.contains)
+    static func statesFigures(for entities: [String], in unit: StemmedText) -> Bool {
+        guard unit.tokens.contains(where: { $0.text.contains(where: \.isNumber) }) else { return false }
+        return entities.allSatisfy(unit.stems.contains)
     }
 
     static let pronouns: Set<String> = ["it", "they", "this", "these", "its", "their"]
@@ -146,10 +145,10 @@ public enum AnswerComposer {
 
     /// Bigrams of the question's own words found in the same order and form earn a little: an exact
     /// "webhook handler" is better evidence than "webhook handlers".
-    static func exactPhraseBonus(query: AnalyzedQuery, unitText: String) -> Double {
+    static func exactPhraseBonus(query: AnalyzedQuery, unit: StemmedText) -> Double {
         let words = query.contentWords
         guard words.count >= 2 else { return 0 }
-        let unitWords = Tokenizer.words(unitText)
+        let unitWords = unit.tokens.map(\.text)
         var pairs = Set<String>()
         for i in 0..<max(unitWords.count - 1, 0) {
             pairs.insert(unitWords[i] + " " + unitWords[i + 1])

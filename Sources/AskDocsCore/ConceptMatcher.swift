@@ -12,7 +12,6 @@ public struct StemmedText: Sendable {
         stems = tokens.map { Stemmer.stem($0.text) }
     }
     public var count: Int { stems.count }
-
 }
 
 public struct TermOccurrences: Sendable {
@@ -60,9 +59,7 @@ public struct ConceptWeights: Sendable {
     public let total: Double
     public init(query: AnalyzedQuery, statistics: CorpusStatistics) {
         weights = query.concepts.map { c in
-            let stems = c.terms.first?.stems ?? []
-            // A phrase is as telling as its rarest word ("out of the box" as "box").
-            let idf = stems.map(statistics.idf).max() ?? 0
+            let idf = statistics.idf(ofPhrase: c.terms.first?.stems ?? [])
             return max(idf, 0.05) * Double(c.count)
         }
         total = weights.reduce(0, +)

@@ -33,7 +33,7 @@ public enum PassageRanker {
         let avgdl = max(statistics.averageChunkTokens, 1)
         // idf per term, computed once per query.
         let termIDF: [[Double]] = query.concepts.map { c in
-            c.terms.map { t in t.stems.map(statistics.idf).max() ?? 0 }
+            c.terms.map { statistics.idf(ofPhrase: $0.stems) }
         }
 
         var scored: [(Candidate, Double, [String: Double], [String])] = []
@@ -64,12 +64,10 @@ public enum PassageRanker {
                     if inTitle || inHeading || tf > 0 { presence[ci] = max(presence[ci], term.weight) }
                     // A title or heading match counts by how rare the word is among titles or headings.
                     if inTitle {
-                        let idf = term.stems.map(statistics.titleIDF).reduce(0, +) / Double(term.stems.count)
-                        bestTitle = max(bestTitle, term.weight * idf)
+                        bestTitle = max(bestTitle, term.weight * statistics.titleIDF(ofPhrase: term.stems))
                     }
                     if inHeading {
-                        let idf = term.stems.map(statistics.headingIDF).reduce(0, +) / Double(term.stems.count)
-                        bestHeading = max(bestHeading, term.weight * idf)
+                        bestHeading = max(bestHeading, term.weight * statistics.headingIDF(ofPhrase: term.stems))
                         headingPresence[ci] = max(headingPresence[ci], term.weight)
                     }
                     guard tf > 0 else { continue }

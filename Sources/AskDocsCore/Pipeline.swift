@@ -128,6 +128,15 @@ public struct CorpusStatistics: Sendable, Equatable {
     public func titleIDF(_ term: String) -> Double { idf(df: titleFrequency[term] ?? 0) }
     /// How telling a match in a heading is.
     public func headingIDF(_ term: String) -> Double { idf(df: headingFrequency[term] ?? 0) }
+
+    /// The idf of a term that may be a phrase: as telling as its rarest word ("out of the box" as "box").
+    public func idf(ofPhrase stems: [String]) -> Double { stems.map(idf).max() ?? 0 }
+    /// Title and heading idf of a phrase: the mean over its words. (Unlike the body's rarest-word rule;
+    /// kept as measured, see issue #4 for trying one rule for both.)
+    public func titleIDF(ofPhrase stems: [String]) -> Double { Self.mean(stems.map(titleIDF)) }
+    public func headingIDF(ofPhrase stems: [String]) -> Double { Self.mean(stems.map(headingIDF)) }
+
+    static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
 }
 
 /// A candidate after reranking, with the evidence that put it there (for `:why`).

@@ -103,13 +103,13 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
-    func reset() {
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
-    }
-
     /// Ends a read that stopped before the last row, so the statement holds no lock or read snapshot.
     public func finish() { sqlite3_reset(handle) }
+
+    func reset() {
+        finish()
+        sqlite3_clear_bindings(handle)
+    }
 
     public enum Value {
         case int(Int64), double(Double), text(String), null

@@ -44,13 +44,13 @@ extension ParsableCommand {
         }
         guard update else { return engine }
         if engine.corpusPath == nil { engine.adoptCorpus("Corpus") }
-        let (documents, _) = try engine.counts()
-        if documents == 0 {
+        // An index whose schema was rebuilt is empty too, so this also covers a version change.
+        if try engine.counts().documents == 0 {
             Terminal.note("askdocs: building the index \(index) from \(engine.corpusPath ?? "Corpus") (first use)…")
         } else if let plan = try engine.staleness(), !plan.isCurrent {
             Terminal.note("askdocs: the corpus changed (\(plan.toRead.count) new or modified, \(plan.vanished.count) removed); updating the index…")
         } else {
-            if engine.schemaWasRebuilt == false { return engine }
+            return engine
         }
         let summary = try engine.reindex(progress: Terminal.progressBar())
         Terminal.reportSkipped(summary.skippedFiles)

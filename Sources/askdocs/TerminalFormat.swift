@@ -114,7 +114,7 @@ enum TerminalFormat {
         out.append("Concepts (idf from \(outcome.statistics.chunkCount) chunks):")
         for c in outcome.query.concepts {
             let terms = c.terms.map { t -> String in
-                let idf = t.stems.map(outcome.statistics.idf).reduce(0, +) / Double(max(t.stems.count, 1))
+                let idf = outcome.statistics.idf(ofPhrase: t.stems)
                 return "\(t.surface)×\(String(format: "%.2f", t.weight)) idf \(String(format: "%.2f", idf))"
             }
             out.append("  \(c.label)\(c.count > 1 ? " (asked \(c.count)×)" : ""): " + terms.joined(separator: ", "))
