@@ -4,6 +4,8 @@ format of ../shared/qa/seed-dev.jsonl: answer accuracy (not abstained, concise, 
 right citation), abstention on unanswerable items, false abstentions.
 
     python3 scripts/qa_check.py QA.jsonl -- .build/release/askdocs ask --index Index/askdocs.sqlite
+
+With --require-all, exits 1 unless every item is right (as .ci/run does for the seed set).
 """
 import json, subprocess, sys, tempfile, os
 
@@ -14,6 +16,7 @@ def main():
     sep = args.index("--")
     qa_path, cmd = args[0], args[sep + 1:]
     verbose = "-v" in args[:sep]
+    require_all = "--require-all" in args[:sep]
     items = [json.loads(l) for l in open(qa_path) if l.strip()]
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         for it in items:
@@ -50,5 +53,7 @@ def main():
             print(f"{'OK ' if not problem else 'BAD'} {it['id']}: {it['question']}\n    -> {text[:300]}\n    {problem}")
     print(f"answer accuracy {ok}/{ans_n} = {ok / max(ans_n, 1):.3f}; citation accuracy {cites / max(ans_n, 1):.3f}; "
           f"abstention {abst_ok}/{unans_n}; false abstentions {false_abst}/{ans_n}")
+    if require_all and (ok < ans_n or abst_ok < unans_n):
+        sys.exit(1)
 
 main()

@@ -12,23 +12,44 @@ public struct AnswerParameters: Sendable, Equatable {
     public var maxAnswerCharacters = 500
     /// A second sentence is added when it scores at least this share of the first.
     public var secondSentenceShare = 0.85
+    /// The same for the sentence right before or after the first, which reads on from it.
+    public var adjacentSentenceShare = 0.75
     public var passageRankWeight = 0.45
     public var headingShare = 0.6
+    /// A sentence about a sibling of the asked thing keeps this share of its score.
+    public var siblingSubjectFactor = 0.5
     public init() {}
     public static let `default` = AnswerParameters()
 }
 
 public enum AnswerComposer {
     public static func compose(question: String, query: AnalyzedQuery, passages: [RankedPassage],
-                               statistics: CorpusStatistics, parameters p: AnswerParameters = .default) -> Answer {
+                               statistics: CorpusStatistics, alternatives: [String: Set<String>] = [:],
+                               parameters p: AnswerParameters = .default) -> Answer {
         func abstain(_ considered: [ScoredSentence], coverage: Double) -> Answer {
             Answer(question: question, text: "I couldn't find that in the corpus.", abstained: true, citations: [],
                    passages: passages, consideredSentences: considered, evidenceCoverage: coverage)
         }
         guard !query.concepts.isEmpty, let top = passages.first else { return abstain([], coverage: 0) }
-        let weights = ConceptWeights(query: query, statistics: statistics)
         let topScore = max(top.score, 1e-9)
         let reading = Array(passages.prefix(p.passagesToRead))
+        // Asked names with siblings in parallel headings (Flask beside Django and FastAPI).
+        let isEntity = query.concepts.map { c in
+            c.terms.first.map { $0.stems.count == 1 && !(alternatives[$0.stems[0]] ?? []).isEmpty } ?? false
+        }
+        let names = Set(zip(query.concepts, isEntity).compactMap { $1 ? $0.terms.first?.stems.first : nil })
+        let askedWords = Set(query.concepts.compactMap { $0.terms.first?.stems.first })
+        let siblings = names.reduce(into: Set<String>()) { $0.formUnion(alternatives[$1] ?? []) }
+            .subtracting(askedWords)
+        // Such a name picks out its own sections even when it is in every chunk (a one-post corpus about
+        // all three): weigh it by how rare it is among headings.
+        var weights = ConceptWeights(query: query, statistics: statistics)
+        if isEntity.contains(true) {
+            weights = ConceptWeights(weights: zip(weights.weights, query.concepts.indices).map { w, i in
+                guard isEntity[i], let stem = query.concepts[i].terms.first?.stems.first else { return w }
+                return max(w, statistics.headingIDF(stem) * Double(query.concepts[i].count))
+            })
+        }
 
         // Each unit is tokenized and stemmed once; every later check reads `stemmed`.
         var considered: [(ScoredSentence, AnswerUnit, [Double], stemmed: StemmedText)] = []
@@ -36,20 +57,30 @@ public enum AnswerComposer {
             let cand = passage.candidate
             let contextPresence = Self.contextPresence(query: query, candidate: cand, statistics: statistics)
             let passagePrior = passage.score / topScore
+            var subjects = SubjectTracker(askedWords: askedWords, names: names, siblings: siblings,
+                                          heading: StemmedText(cand.headingPath.last ?? ""),
+                                          headingStatesQuestion: contextPresence.contains { $0 > 0 })
             for unit in SentenceSplitter.units(of: cand.text, kind: cand.kind) {
                 let stemmed = StemmedText(unit.text)
                 guard stemmed.count > 0 else { continue }
-                let presence = ConceptMatcher.presence(
+                var presence = ConceptMatcher.presence(
                     of: query.concepts, in: ConceptMatcher.occurrences(of: query.concepts, in: stemmed))
+                let subject = subjects.next(unit.kind == .prose ? stemmed : nil)
+                // What a sentence is about decides whether it speaks of the asked name, not the mention.
+                for i in presence.indices where isEntity[i] {
+                    if subject == .sibling { presence[i] = 0 }
+                    if subject == .askedByPronoun { presence[i] = 1 }
+                }
                 let blended = zip(presence, contextPresence).map { max($0, p.headingShare * $1) }
                 let own = weights.coverage(presence)
                 let coverage = weights.coverage(blended)
-                let typeBonus = AnswerTypeScorer.bonus(for: query, unit: unit, stems: stemmed)
-                    + subjectBonus(query: query, unit: stemmed, contextPresence: contextPresence)
+                let typeBonus = AnswerTypeScorer.bonus(for: query, unit: unit, stems: stemmed) + subject.bonus
+                    + (subjects.sectionNamesAsked ? SubjectTracker.askedSectionBonus : 0)
                 let exact = exactPhraseBonus(query: query, unit: stemmed)
                 let lengthPenalty = lengthPenalty(words: stemmed.count, kind: unit.kind)
-                let score = own + 0.5 * coverage + p.passageRankWeight * passagePrior + typeBonus + exact
+                var score = own + 0.5 * coverage + p.passageRankWeight * passagePrior + typeBonus + exact
                     - lengthPenalty
+                if subject == .sibling { score *= p.siblingSubjectFactor }
                 let s = ScoredSentence(text: unit.text, passageIndex: pi, score: score, coverage: coverage,
                                        features: ["own": own, "withHeadings": coverage, "passage": passagePrior,
                                                   "type": typeBonus, "exact": exact, "length": -lengthPenalty])
@@ -70,7 +101,8 @@ public enum AnswerComposer {
         if best.1.kind == .prose {
             for other in considered.dropFirst().prefix(8) {
                 guard other.0.passageIndex == best.0.passageIndex, other.1.kind == .prose,
-                      other.0.score >= p.secondSentenceShare * best.0.score,
+                      other.0.score >= (abs(other.1.ordinal - best.1.ordinal) == 1
+                                        ? p.adjacentSentenceShare : p.secondSentenceShare) * best.0.score,
                       best.1.text.count + other.1.text.count + 1 <= p.maxAnswerCharacters else { continue }
                 let stems = Set(other.stemmed.stems)
                 let overlap = Double(stems.intersection(bestStems).count) / Double(max(stems.count, 1))
@@ -128,19 +160,6 @@ public enum AnswerComposer {
     static func statesFigures(for entities: [String], in unit: StemmedText) -> Bool {
         guard unit.tokens.contains(where: { $0.text.contains(where: \.isNumber) }) else { return false }
         return entities.allSatisfy(unit.stems.contains)
-    }
-
-    static let pronouns: Set<String> = ["it", "they", "this", "these", "its", "their"]
-    static let leadingFillers: Set<String> = ["the", "a", "an"]
-    /// Whom a sentence is about, judged by its first word: a pronoun continues the section's topic (a plus
-    /// when the headings state the question's concept), and a sentence opening on the asked-about word is
-    /// about it. (A penalty for opening on another name was tried and dropped: "Pinterest built … with
-    /// Flask, and Airbnb uses it" answers a question about Airbnb and Flask.)
-    static func subjectBonus(query: AnalyzedQuery, unit: StemmedText, contextPresence: [Double]) -> Double {
-        guard let first = unit.tokens.firstIndex(where: { !leadingFillers.contains($0.text) }) else { return 0 }
-        let asked = Set(query.concepts.compactMap { $0.terms.first?.stems.first })
-        if pronouns.contains(unit.tokens[first].text) { return contextPresence.contains { $0 > 0 } ? 0.1 : 0 }
-        return asked.contains(unit.stems[first]) ? 0.05 : 0
     }
 
     /// Bigrams of the question's own words found in the same order and form earn a little: an exact
@@ -202,5 +221,80 @@ public enum AnswerTypeScorer {
         case .entity, .yesNo, .definition, .other:
             return 0
         }
+    }
+}
+
+/// Whom each sentence of a passage is about, judged by its first word: a sentence opening on the asked
+/// name is about it; one opening on a sibling (a name that takes the asked one's place in parallel
+/// headings: Django for a question on Flask) is about that sibling, even when it mentions the asked name
+/// ("Django takes the opposite approach of Flask"); a pronoun continues the previous sentence's subject,
+/// or the section's. Other names stay neutral: "Pinterest built … with Flask, and Airbnb uses it" does
+/// answer a question about Airbnb and Flask.
+struct SubjectTracker {
+    enum Subject: Equatable {
+        case asked, askedByPronoun, sibling, neutral
+        var bonus: Double {
+            switch self {
+            case .asked: 0.05
+            case .askedByPronoun: 0.1
+            case .sibling, .neutral: 0
+            }
+        }
+    }
+
+    static let pronouns: Set<String> = ["it", "they", "this", "these", "its", "their"]
+    static let leadingFillers: Set<String> = ["the", "a", "an"]
+
+    /// The first word of each asked concept: a sentence opening on one is about it.
+    let askedWords: Set<String>
+    /// Asked names that have siblings; a section whose heading names a sibling and none of these is
+    /// about the sibling.
+    let names: Set<String>
+    let siblings: Set<String>
+    /// The section's own subject, for pronouns with nothing before them.
+    let sectionSubject: Subject
+    /// The section's heading names an asked name ("What Is Flask?"): its sentences are the primary
+    /// source on it.
+    let sectionNamesAsked: Bool
+    static let askedSectionBonus = 0.1
+    var previous: Subject?
+
+    init(askedWords: Set<String>, names: Set<String>, siblings: Set<String>, heading: StemmedText,
+         headingStatesQuestion: Bool) {
+        self.askedWords = askedWords
+        self.names = names
+        self.siblings = siblings
+        let stems = Set(heading.stems)
+        sectionNamesAsked = !stems.isDisjoint(with: names)
+        if !stems.isDisjoint(with: siblings) && stems.isDisjoint(with: names) {
+            sectionSubject = .sibling
+        } else {
+            sectionSubject = headingStatesQuestion ? .askedByPronoun : .neutral
+        }
+    }
+
+    /// The subject of the next unit in reading order (nil for a code block or table row, which ends a run
+    /// of prose).
+    mutating func next(_ unit: StemmedText?) -> Subject {
+        guard let unit, let first = unit.tokens.firstIndex(where: { !Self.leadingFillers.contains($0.text) }) else {
+            previous = nil
+            return .neutral
+        }
+        let subject: Subject
+        if Self.pronouns.contains(unit.tokens[first].text) {
+            switch previous {
+            case .asked?, .askedByPronoun?: subject = .askedByPronoun
+            case .sibling?: subject = .sibling
+            default: subject = sectionSubject
+            }
+        } else if siblings.contains(unit.stems[first]) {
+            subject = .sibling
+        } else if askedWords.contains(unit.stems[first]) {
+            subject = .asked
+        } else {
+            subject = .neutral
+        }
+        previous = subject
+        return subject
     }
 }

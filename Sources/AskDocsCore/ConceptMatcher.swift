@@ -64,6 +64,10 @@ public struct ConceptWeights: Sendable {
         }
         total = weights.reduce(0, +)
     }
+    public init(weights: [Double]) {
+        self.weights = weights
+        total = weights.reduce(0, +)
+    }
 
     /// The idf-weighted share of the question's concepts that `presence` covers, in 0...1.
     public func coverage(_ presence: [Double]) -> Double {

@@ -155,6 +155,7 @@ public enum QueryAnalyzer {
         ["people", "developers", "users"],
         ["company", "companies"],
         ["admin", "administration"],
+        ["give", "provide", "offer", "ships with", "comes with"],
     ]
 
     static let synonymWeight = 0.5

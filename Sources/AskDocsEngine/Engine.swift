@@ -114,8 +114,17 @@ public final class Engine {
 
     public func ask(_ question: String) throws -> (answer: Answer, search: SearchOutcome) {
         let outcome = try search(question, limit: max(answerParameters.passagesToRead, 10))
+        // Parallel headings of the documents being read tell which names are alternatives of each other.
+        var seen = Set<String>()
+        var documentHeadings: [[String]] = []
+        for passage in outcome.passages.prefix(answerParameters.passagesToRead)
+        where seen.insert(passage.candidate.source).inserted {
+            documentHeadings.append(try index.headings(ofDocumentWithChunk: passage.candidate.chunkID))
+        }
         let answer = AnswerComposer.compose(question: question, query: outcome.query, passages: outcome.passages,
-                                            statistics: outcome.statistics, parameters: answerParameters)
+                                            statistics: outcome.statistics,
+                                            alternatives: SiblingHeadings.alternatives(inDocumentHeadings: documentHeadings),
+                                            parameters: answerParameters)
         return (answer, outcome)
     }
 }

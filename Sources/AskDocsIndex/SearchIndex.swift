@@ -168,6 +168,22 @@ public final class SearchIndex {
         return out
     }
 
+    /// The distinct innermost headings of the document a chunk belongs to.
+    public func headings(ofDocumentWithChunk chunkID: Int64) throws -> [String] {
+        let s = try connection.prepare("""
+            SELECT DISTINCT headings FROM chunks
+            WHERE document_id = (SELECT document_id FROM chunks WHERE id = ?1)
+            """)
+        try s.bind(.int(chunkID))
+        var out: [String] = []
+        while try s.step() {
+            if let last = s.text(0).components(separatedBy: Schema.headingSeparator).last, !last.isEmpty {
+                out.append(last)
+            }
+        }
+        return out
+    }
+
     /// Chunk count, average chunk length and the document frequency of each stemmed term.
     public func statistics(for stems: Set<String>) throws -> CorpusStatistics {
         let totals = try connection.prepare("""

@@ -70,6 +70,73 @@ import Testing
     }
 }
 
+@Suite struct SubjectTests {
+    @Test func parallelHeadingsMakeSiblings() {
+        let alternatives = SiblingHeadings.alternatives(inDocumentHeadings: [[
+            "What Is Flask? The Minimalist Microframework", "What Is Django? The Batteries-Included Giant",
+            "Companies Using FastAPI in Production", "Companies Using Flask in Production",
+            "Chapter 1", "Chapter 2", "Performance Benchmarks: The Real Speed Test",
+        ]])
+        #expect(alternatives["flask"] == ["django", "fastapi"])
+        #expect(alternatives["django"] == ["flask"])
+        #expect(alternatives["1"] == nil && alternatives["chapter"] == nil)
+        #expect(alternatives["perform"] == nil)
+    }
+
+    @Test func headingsOfDifferentDocumentsAreNotParallel() {
+        let alternatives = SiblingHeadings.alternatives(inDocumentHeadings: [["What Is Flask?"], ["What Is Django?"]])
+        #expect(alternatives.isEmpty)
+    }
+
+    @Test func pronounsFollowThePreviousSentenceThenTheSection() {
+        var tracker = SubjectTracker(askedWords: ["flask"], names: ["flask"], siblings: ["django"],
+                                     heading: StemmedText("Database and ORM Support Compared"),
+                                     headingStatesQuestion: false)
+        #expect(tracker.next(StemmedText("Django ships with its own ORM.")) == .sibling)
+        #expect(tracker.next(StemmedText("It supports PostgreSQL out of the box.")) == .sibling)
+        #expect(tracker.next(StemmedText("Flask has no built-in ORM.")) == .asked)
+        #expect(tracker.next(StemmedText("It leaves the choice to you.")) == .askedByPronoun)
+        #expect(tracker.next(nil) == .neutral)
+        #expect(tracker.next(StemmedText("It is a code block's neighbour.")) == .neutral)
+
+        var inSiblingSection = SubjectTracker(askedWords: ["flask"], names: ["flask"], siblings: ["django"],
+                                              heading: StemmedText("What Is Django?"), headingStatesQuestion: true)
+        #expect(inSiblingSection.next(StemmedText("Its philosophy is batteries included.")) == .sibling)
+        #expect(!inSiblingSection.sectionNamesAsked)
+    }
+
+    /// "Django takes the opposite approach of Flask by giving you everything out of the box" mentions every
+    /// word of the question but is about Django.
+    @Test func aSentenceAboutASiblingDoesNotAnswerForTheAskedName() {
+        func candidate(_ id: Int64, _ heading: String, _ text: String) -> Candidate {
+            Candidate(chunkID: id, source: "post.txt", title: "Flask vs Django", headingPath: [heading],
+                      anchor: nil, kind: .prose, text: text, indexScore: 1)
+        }
+        let passages = [
+            candidate(1, "What Is Django? The Batteries-Included Giant",
+                      "Django takes the opposite approach of Flask by giving you everything out of the box."),
+            candidate(2, "What Is Flask? The Minimalist Microframework",
+                      "Flask was released in 2010. It ships with a router and a templating engine (Jinja2)."),
+        ]
+        let q = QueryAnalyzer.analyze("what does flask give you out of the box?")
+        var df: [String: Int] = [:]
+        for stem in Set(q.concepts.flatMap { $0.terms.flatMap(\.stems) }) {
+            df[stem] = passages.filter { Set(Stemmer.stems($0.text + " " + $0.title)).contains(stem) }.count
+        }
+        let stats = CorpusStatistics(chunkCount: 2, averageChunkTokens: 15, documentFrequency: df,
+                                     titleFrequency: ["flask": 2, "django": 2], headingFrequency: ["flask": 1, "django": 1])
+        let ranked = passages.enumerated().map { i, c in
+            RankedPassage(candidate: c, score: 1 - 0.1 * Double(i), features: [:], matchedConcepts: [])
+        }
+        let alternatives = SiblingHeadings.alternatives(inDocumentHeadings: [passages.map { $0.headingPath[0] }])
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats,
+                                            alternatives: alternatives)
+        #expect(answer.text.contains("Jinja2"), "answered: \(answer.text)")
+        let blind = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(blind.text.hasPrefix("Django"), "without siblings the mention wins: \(blind.text)")
+    }
+}
+
 enum TextAnchor {
     static func slug(_ s: String) -> String {
         s.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: "-")

@@ -143,8 +143,7 @@ import Testing
                 && answer.citations.contains { $0.section.hasSuffix(item["section"] as! String) }
             if ok { correct += 1 }
         }
-        // 11 of 12 today; dev-002 ("what does flask give you out of the box?") quotes the Django section.
-        #expect(correct >= 11, "answered \(correct) of \(answerable)")
+        #expect(correct == answerable, "answered \(correct) of \(answerable)")
     }
 
     @Test func jsonContract() throws {
