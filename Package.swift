@@ -13,6 +13,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System C libraries (Debian packages; .ci/run installs them).
@@ -35,8 +39,17 @@ let package = Package(
             "AskDocsCore", "AskDocsIngest", "AskDocsIndex", "COpenSSLCrypto",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // HTTP API, chat page, live reindex: a thin layer over the engine (Hummingbird 2).
+        .target(name: "AskDocsServer", dependencies: [
+            "AskDocsEngine", "AskDocsCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.embedInCode("Resources/chat.html"), .embedInCode("Resources/openapi.json")]),
         .executableTarget(name: "askdocs", dependencies: [
-            "AskDocsEngine", "CEditLine",
+            "AskDocsEngine", "AskDocsServer", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -44,6 +57,10 @@ let package = Package(
         .testTarget(name: "AskDocsIngestTests", dependencies: ["AskDocsIngest"]),
         .testTarget(name: "AskDocsIndexTests", dependencies: ["AskDocsIndex", "AskDocsIngest"]),
         .testTarget(name: "AskDocsEngineTests", dependencies: ["AskDocsEngine", "AskDocsIndex"]),
+        .testTarget(name: "AskDocsServerTests", dependencies: [
+            "AskDocsServer", "AskDocsEngine", "askdocs",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

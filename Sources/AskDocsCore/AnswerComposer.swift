@@ -34,13 +34,8 @@ public enum AnswerComposer {
         let topScore = max(top.score, 1e-9)
         let reading = Array(passages.prefix(p.passagesToRead))
         // Asked names with siblings in parallel headings (Flask beside Django and FastAPI).
-        let isEntity = query.concepts.map { c in
-            c.terms.first.map { $0.stems.count == 1 && !(alternatives[$0.stems[0]] ?? []).isEmpty } ?? false
-        }
-        let names = Set(zip(query.concepts, isEntity).compactMap { $1 ? $0.terms.first?.stems.first : nil })
-        let askedWords = Set(query.concepts.compactMap { $0.terms.first?.stems.first })
-        let siblings = names.reduce(into: Set<String>()) { $0.formUnion(alternatives[$1] ?? []) }
-            .subtracting(askedWords)
+        let askedNames = AskedNames(query: query, alternatives: alternatives)
+        let isEntity = askedNames.isName
         // Such a name picks out its own sections even when it is in every chunk (a one-post corpus about
         // all three): weigh it by how rare it is among headings.
         var weights = ConceptWeights(query: query, statistics: statistics)
@@ -57,7 +52,8 @@ public enum AnswerComposer {
             let cand = passage.candidate
             let contextPresence = Self.contextPresence(query: query, candidate: cand, statistics: statistics)
             let passagePrior = passage.score / topScore
-            var subjects = SubjectTracker(askedWords: askedWords, names: names, siblings: siblings,
+            var subjects = SubjectTracker(askedWords: askedNames.askedWords, names: askedNames.names,
+                                          siblings: askedNames.siblings,
                                           heading: StemmedText(cand.headingPath.last ?? ""),
                                           headingStatesQuestion: contextPresence.contains { $0 > 0 })
             for unit in SentenceSplitter.units(of: cand.text, kind: cand.kind) {

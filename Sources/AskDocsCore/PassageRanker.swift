@@ -105,6 +105,24 @@ public enum PassageRanker {
         return ranked
     }
 
+    /// A passage whose heading names a sibling of the asked name and not the name itself ("Companies Using
+    /// Flask in Production" for a question on Django) is about something else: it keeps `factor` of its
+    /// score. Cheap to skip when the question names nothing with siblings.
+    public static func preferAskedNames(_ ranked: [RankedPassage], query: AnalyzedQuery,
+                                        alternatives: [String: Set<String>], factor: Double = 0.7) -> [RankedPassage] {
+        let asked = AskedNames(query: query, alternatives: alternatives)
+        guard !asked.siblings.isEmpty else { return ranked }
+        var out = ranked.map { passage -> RankedPassage in
+            guard asked.isAboutSibling(heading: passage.candidate.headingPath.last ?? "") else { return passage }
+            var p = passage
+            p.score *= factor
+            p.features["sibling"] = factor
+            return p
+        }
+        out.sort { a, b in a.score != b.score ? a.score > b.score : a.candidate.chunkID < b.candidate.chunkID }
+        return out
+    }
+
     /// The largest idf-weighted share of concepts found together inside any `span`-token window.
     static func bestWindowCoverage(_ occ: [TermOccurrences], concepts: [QueryConcept], weights: ConceptWeights,
                                    span: Int) -> Double {

@@ -202,6 +202,8 @@ public enum QueryAnalyzer {
             let word = raw[i]
             i += 1
             if stopwords.contains(word) || word.count < 2 && !word.allSatisfy(\.isNumber) { continue }
+            // "how many", "how much": the question's form (a quantity), not its topic.
+            if (word == "many" || word == "much"), i >= 2, raw[i - 2] == "how" { continue }
             contentWords.append(word)
             add(concept(for: word, comparison: isComparison))
         }

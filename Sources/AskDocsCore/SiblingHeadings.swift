@@ -38,3 +38,28 @@ public enum SiblingHeadings {
     /// "Chapter 1" / "Chapter 2" are a sequence, not alternatives.
     static func isNumberLike(_ stem: String) -> Bool { stem.contains(where: \.isNumber) }
 }
+
+/// The names a question asks about that have siblings, and those siblings.
+public struct AskedNames: Sendable {
+    /// Per concept: whether it is a one-word name with siblings.
+    public let isName: [Bool]
+    public let names: Set<String>
+    /// The first word of each concept.
+    public let askedWords: Set<String>
+    public let siblings: Set<String>
+
+    public init(query: AnalyzedQuery, alternatives: [String: Set<String>]) {
+        isName = query.concepts.map { c in
+            c.terms.first.map { $0.stems.count == 1 && !(alternatives[$0.stems[0]] ?? []).isEmpty } ?? false
+        }
+        names = Set(zip(query.concepts, isName).compactMap { $1 ? $0.terms.first?.stems.first : nil })
+        askedWords = Set(query.concepts.compactMap { $0.terms.first?.stems.first })
+        siblings = names.reduce(into: Set<String>()) { $0.formUnion(alternatives[$1] ?? []) }.subtracting(askedWords)
+    }
+
+    /// A heading that names a sibling and no asked name.
+    public func isAboutSibling(heading: String) -> Bool {
+        let stems = Set(StemmedText(heading).stems)
+        return !stems.isDisjoint(with: siblings) && stems.isDisjoint(with: names)
+    }
+}

@@ -26,6 +26,8 @@ public struct SearchOutcome: Sendable {
     public var expression: String?
     public var statistics: CorpusStatistics
     public var passages: [RankedPassage]
+    /// Names that take each other's place in parallel headings of the top passages' documents.
+    public var alternatives: [String: Set<String>] = [:]
 }
 
 public final class Engine {
@@ -43,6 +45,14 @@ public final class Engine {
         self.indexPath = indexPath
         index = try SearchIndex(writableAt: indexPath)
         self.corpusPath = try corpusPath ?? index.meta("corpus_root")
+        applyOverrides(ProcessInfo.processInfo.environment["ASKDOCS_RANKING"] ?? "")
+    }
+
+    /// Opens an existing index for queries only (the server's readers): no corpus checks, no writes.
+    public init(readingAt indexPath: String) throws {
+        self.indexPath = indexPath
+        index = try SearchIndex(readingAt: indexPath)
+        corpusPath = try index.meta("corpus_root")
         applyOverrides(ProcessInfo.processInfo.environment["ASKDOCS_RANKING"] ?? "")
     }
 
@@ -91,6 +101,10 @@ public final class Engine {
 
     public func counts() throws -> (documents: Int, chunks: Int) { try index.counts() }
 
+    /// Changes whenever an index run commits (from this process or another): cached answers keyed on it
+    /// are never stale.
+    public func indexGeneration() throws -> String { try index.meta("indexed_at") ?? "" }
+
     public func integrityProblems() throws -> String? { try index.integrityProblems() }
 
     // MARK: Querying
@@ -107,24 +121,39 @@ public final class Engine {
             return SearchOutcome(query: query, expression: nil, statistics: statistics, passages: [])
         }
         let candidates = try index.candidates(matching: expression, limit: max(limit, candidatePool))
-        let ranked = PassageRanker.rank(candidates, for: query, statistics: statistics, parameters: rankingParameters)
+        var ranked = PassageRanker.rank(candidates, for: query, statistics: statistics, parameters: rankingParameters)
+        let alternatives = try alternatives(for: ranked)
+        ranked = PassageRanker.preferAskedNames(ranked, query: query, alternatives: alternatives)
         return SearchOutcome(query: query, expression: expression, statistics: statistics,
-                             passages: Array(ranked.prefix(max(limit, 0))))
+                             passages: Array(ranked.prefix(max(limit, 0))), alternatives: alternatives)
     }
 
-    public func ask(_ question: String) throws -> (answer: Answer, search: SearchOutcome) {
-        let outcome = try search(question, limit: max(answerParameters.passagesToRead, 10))
-        // Parallel headings of the documents being read tell which names are alternatives of each other.
+    /// Answers `question`; with `history` (earlier turns, oldest first), a follow-up such as "and Django?"
+    /// is first read as the question it stands for (`Answer.question` keeps what was asked, the search
+    /// outcome's query shows what was searched).
+    public func ask(_ question: String, history: [ConversationTurn] = []) throws -> (answer: Answer, search: SearchOutcome) {
+        var searched = question
+        if let previous = history.last?.question, FollowUpResolver.remainder(ofFollowUp: question) != nil {
+            // The previous question's documents say which names are siblings ("Django" for "Flask").
+            let earlier = try search(previous, limit: answerParameters.passagesToRead)
+            searched = FollowUpResolver.resolve(question, previous: previous, alternatives: earlier.alternatives)
+        }
+        let outcome = try search(searched, limit: max(answerParameters.passagesToRead, 10))
+        let answer = AnswerComposer.compose(question: question, query: outcome.query, passages: outcome.passages,
+                                            statistics: outcome.statistics,
+                                            alternatives: outcome.alternatives,
+                                            parameters: answerParameters)
+        return (answer, outcome)
+    }
+
+    /// Names that take each other's place in parallel headings of the documents being read.
+    func alternatives(for passages: [RankedPassage]) throws -> [String: Set<String>] {
         var seen = Set<String>()
         var documentHeadings: [[String]] = []
-        for passage in outcome.passages.prefix(answerParameters.passagesToRead)
+        for passage in passages.prefix(answerParameters.passagesToRead)
         where seen.insert(passage.candidate.source).inserted {
             documentHeadings.append(try index.headings(ofDocumentWithChunk: passage.candidate.chunkID))
         }
-        let answer = AnswerComposer.compose(question: question, query: outcome.query, passages: outcome.passages,
-                                            statistics: outcome.statistics,
-                                            alternatives: SiblingHeadings.alternatives(inDocumentHeadings: documentHeadings),
-                                            parameters: answerParameters)
-        return (answer, outcome)
+        return SiblingHeadings.alternatives(inDocumentHeadings: documentHeadings)
     }
 }

@@ -103,3 +103,32 @@ public enum JSONOutput {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// What `POST /api/reindex` returns: the CLI's one-line summary and its figures.
+public struct ReindexResponse: Sendable, Codable, Equatable {
+    public var summary: String
+    public var added: Int
+    public var updated: Int
+    public var removed: Int
+    public var unchanged: Int
+    public var skipped: Int
+    public var chunksWritten: Int
+    public var documents: Int
+    public var chunks: Int
+    public var seconds: Double
+    public var skippedFiles: [SkippedFile]
+
+    public init(_ s: IndexSummary) {
+        summary = s.line
+        added = s.added
+        updated = s.updated
+        removed = s.removed
+        unchanged = s.unchanged
+        skipped = s.skipped
+        chunksWritten = s.chunksWritten
+        documents = s.documents
+        chunks = s.chunks
+        seconds = (s.seconds * 1000).rounded() / 1000
+        skippedFiles = s.skippedFiles
+    }
+}

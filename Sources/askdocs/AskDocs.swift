@@ -1,4 +1,4 @@
-// The `askdocs` command line: index, search, ask, repl (the default). Thin: parses arguments, calls the
+// The `askdocs` command line: index, search, ask, serve, repl (the default). Thin: parses arguments, calls the
 // shared Engine, prints. The contract (flags, JSON shapes) is documented in README.md.
 
 import AskDocsEngine
@@ -6,11 +6,11 @@ import ArgumentParser
 import Foundation
 
 @main
-struct AskDocs: ParsableCommand {
+struct AskDocs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "askdocs",
         abstract: "Ask questions of a folder of documentation; answers are quoted from it, with citations.",
-        subcommands: [Index.self, Search.self, Ask.self, REPLCommand.self],
+        subcommands: [Index.self, Search.self, Ask.self, REPLCommand.self, Serve.self],
         defaultSubcommand: REPLCommand.self)
 }
 

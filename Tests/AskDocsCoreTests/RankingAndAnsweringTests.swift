@@ -142,3 +142,44 @@ enum TextAnchor {
         s.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: "-")
     }
 }
+
+@Suite struct FollowUpTests {
+    static let siblings: [String: Set<String>] = ["flask": ["django", "fastapi"], "django": ["flask", "fastapi"],
+                                                  "fastapi": ["flask", "django"]]
+
+    @Test func aSiblingTakesTheNamesPlace() {
+        #expect(FollowUpResolver.resolve("and Django?", previous: "what does flask give you out of the box?",
+                                         alternatives: Self.siblings) == "what does Django give you out of the box?")
+        #expect(FollowUpResolver.resolve("what about FastAPI", previous: "How many companies use Flask?",
+                                         alternatives: Self.siblings) == "How many companies use FastAPI?")
+    }
+
+    @Test func otherFollowUpsAddTheirWords() {
+        #expect(FollowUpResolver.resolve("what about with a database?", previous: "which is fastest?")
+                == "which is fastest? with a database")
+        #expect(FollowUpResolver.resolve("is it async?", previous: "what ORM does Django ship?")
+                == "what ORM does Django ship? is async")
+    }
+
+    @Test func standaloneQuestionsAreLeftAlone() {
+        #expect(FollowUpResolver.resolve("which framework has the best admin?", previous: "which is fastest?")
+                == "which framework has the best admin?")
+        #expect(FollowUpResolver.resolve("and Django?", previous: nil) == "and Django?")
+        #expect(FollowUpResolver.remainder(ofFollowUp: "Android apps with Kotlin") == nil)
+    }
+
+    @Test func siblingSectionsGiveWayToTheAskedName() {
+        func passage(_ id: Int64, _ heading: String, _ score: Double) -> RankedPassage {
+            RankedPassage(candidate: Candidate(chunkID: id, source: "p.txt", title: "T", headingPath: [heading],
+                                               anchor: nil, kind: .prose, text: "x", indexScore: 1),
+                          score: score, features: [:], matchedConcepts: [])
+        }
+        let q = QueryAnalyzer.analyze("companies using django")
+        let ranked = [passage(1, "Companies Using Flask in Production", 1.4),
+                      passage(2, "Companies Using Django in Production", 1.2),
+                      passage(3, "Database Support", 0.9)]
+        let out = PassageRanker.preferAskedNames(ranked, query: q, alternatives: Self.siblings)
+        #expect(out.map(\.candidate.chunkID) == [2, 1, 3])
+        #expect(PassageRanker.preferAskedNames(ranked, query: q, alternatives: [:]).map(\.candidate.chunkID) == [1, 2, 3])
+    }
+}

@@ -1,0 +1,205 @@
+// The HTTP API over the shared engine: search, ask (with conversation history), reindex, health,
+// metrics, the OpenAPI document and the chat page. Shapes are exactly the CLI's `--json`.
+
+import AskDocsCore
+import AskDocsEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+struct AskRequest: Decodable {
+    var question: String
+    var history: [ConversationTurn]?
+}
+
+struct HealthResponse: Codable, Equatable {
+    var status: String
+    var documents: Int
+    var chunks: Int
+}
+
+/// Everything the routes share: the readers, the writer, the cache, the metrics and the token.
+public final class APIRoutes: Sendable {
+    static let maxQueryCharacters = 1_000
+    static let maxBodyBytes = 64 * 1024
+    static let maxHistoryTurns = 20
+    static let maxSearchLimit = 100
+
+    let readers: ReaderPool
+    let reindexer: Reindexer
+    let cache: AnswerCache
+    let metrics: ServerMetrics
+    let indexPath: String
+    let token: String?
+    let refusals = Mutex(RefusalWindow())
+
+    init(readers: ReaderPool, reindexer: Reindexer, cache: AnswerCache, metrics: ServerMetrics, indexPath: String,
+         token: String?) {
+        self.readers = readers
+        self.reindexer = reindexer
+        self.cache = cache
+        self.metrics = metrics
+        self.indexPath = indexPath
+        self.token = token
+    }
+
+    /// Path → methods, for 405s and for checking the OpenAPI document against the router.
+    static let table: [String: [HTTPRequest.Method]] = [
+        "/": [.get], "/api/search": [.get], "/api/ask": [.get, .post], "/api/reindex": [.post],
+        "/healthz": [.get], "/metrics": [.get], "/openapi.json": [.get],
+    ]
+
+    func register(on router: Router<some RequestContext>) {
+        router.get("/") { _, _ in
+            JSONBody.text(String(decoding: PackageResources.chat_html, as: UTF8.self),
+                          contentType: "text/html; charset=utf-8")
+        }
+        router.get("/openapi.json") { _, _ in
+            JSONBody.text(String(decoding: PackageResources.openapi_json, as: UTF8.self))
+        }
+        router.get("/api/search") { request, _ in try self.search(request) }
+        router.get("/api/ask") { request, _ in
+            try self.ask(question: Self.query(request), history: [])
+        }
+        router.post("/api/ask") { request, context in
+            let body = try await request.body.collect(upTo: Self.maxBodyBytes)
+            let decoded: AskRequest
+            do {
+                decoded = try JSONDecoder().decode(AskRequest.self, from: Data(buffer: body))
+            } catch {
+                throw APIError(.badRequest, "the body must be JSON {\"question\": str, \"history\": [{\"question\": str, \"answer\": str}]?}")
+            }
+            let history = decoded.history ?? []
+            guard history.count <= Self.maxHistoryTurns else {
+                throw APIError(.badRequest, "history holds at most \(Self.maxHistoryTurns) turns")
+            }
+            return try self.ask(question: Self.checked(decoded.question, name: "question"), history: history)
+        }
+        router.post("/api/reindex") { request, _ in try await self.reindex(request) }
+        router.get("/healthz") { _, _ in
+            let counts = try self.readers.withEngine { try $0.counts() }
+            return JSONBody.response(HealthResponse(status: "ok", documents: counts.documents, chunks: counts.chunks))
+        }
+        router.get("/metrics") { _, _ in
+            JSONBody.text(self.metrics.render(indexPath: self.indexPath),
+                          contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+    }
+
+    // MARK: Handlers
+
+    static func query(_ request: Request) throws -> String {
+        try checked(parameter("q", of: request), name: "q")
+    }
+
+    /// A query-string parameter decoded as browsers and curl encode forms: `+` is a space, then
+    /// percent-escapes (invalid escapes are kept as typed).
+    static func parameter(_ name: String, of request: Request) -> String? {
+        guard let query = request.uri.query else { return nil }
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0] == name else { continue }
+            let raw = parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ") : ""
+            return raw.removingPercentEncoding ?? raw
+        }
+        return nil
+    }
+
+    static func checked(_ text: String?, name: String) throws -> String {
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError(.badRequest, "missing or empty `\(name)`")
+        }
+        guard text.count <= maxQueryCharacters else {
+            throw APIError(.badRequest, "`\(name)` is over \(maxQueryCharacters) characters")
+        }
+        return text
+    }
+
+    func search(_ request: Request) throws -> Response {
+        let q = try Self.query(request)
+        var limit = 10
+        if let raw = Self.parameter("limit", of: request) {
+            guard let n = Int(raw), (1...Self.maxSearchLimit).contains(n) else {
+                throw APIError(.badRequest, "`limit` must be a whole number from 1 to \(Self.maxSearchLimit)")
+            }
+            limit = n
+        }
+        let key = "search\u{1}\(limit)\u{1}\(q)"
+        let body = try readers.withEngine { engine -> String in
+            let generation = try engine.indexGeneration()
+            if let cached = cache.value(for: key, generation: generation) { return cached }
+            let json = JSONOutput.encode(SearchResponse(try engine.search(q, limit: limit)))
+            cache.store(json, for: key, generation: generation)
+            return json
+        }
+        return JSONBody.text(body)
+    }
+
+    func ask(question: String, history: [ConversationTurn]) throws -> Response {
+        for turn in history {
+            guard turn.question.count <= Self.maxQueryCharacters, turn.answer.count <= 8 * Self.maxQueryCharacters else {
+                throw APIError(.badRequest, "a history turn is too long")
+            }
+        }
+        // A follow-up depends on the previous question only.
+        let key = "ask\u{1}\(history.last?.question ?? "")\u{1}\(question)"
+        let body = try readers.withEngine { engine -> String in
+            let generation = try engine.indexGeneration()
+            if let cached = cache.value(for: key, generation: generation) { return cached }
+            let result = try engine.ask(question, history: history)
+            let json = JSONOutput.encode(AskResponse(result.answer, query: result.search.query))
+            cache.store(json, for: key, generation: generation)
+            return json
+        }
+        return JSONBody.text(body)
+    }
+
+    func reindex(_ request: Request) async throws -> Response {
+        guard let token else {
+            throw APIError(.forbidden, "reindexing over HTTP is off: start the server with --token-file FILE or ASKDOCS_TOKEN set")
+        }
+        let now = ContinuousClock.now
+        if refusals.withLock({ $0.isLimited(at: now) }) {
+            throw APIError(.tooManyRequests, "too many refused attempts; wait a minute",
+                           headers: [.retryAfter: "60"])
+        }
+        let presented = request.headers[.authorization].flatMap { value -> String? in
+            value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : nil
+        }
+        guard let presented, Self.constantTimeEqual(presented, token) else {
+            refusals.withLock { $0.record(at: now) }
+            throw APIError(.unauthorized, "a valid `Authorization: Bearer <token>` header is required",
+                           headers: [.wwwAuthenticate: "Bearer"])
+        }
+        let summary = try await reindexer.reindex()
+        return JSONBody.response(ReindexResponse(summary))
+    }
+
+    /// Compares without an early exit, so the time taken says nothing of how much of the token matched.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for i in 0..<max(x.count, y.count) {
+            difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+        }
+        return difference == 0 && !y.isEmpty
+    }
+}
+
+/// Refused reindex attempts in the last minute; past a handful, further attempts are turned away
+/// before the token is even compared.
+struct RefusalWindow {
+    static let limit = 10
+    static let window = Duration.seconds(60)
+    var times: [ContinuousClock.Instant] = []
+
+    mutating func record(at now: ContinuousClock.Instant) {
+        times.append(now)
+        times.removeAll { now - $0 > Self.window }
+    }
+
+    func isLimited(at now: ContinuousClock.Instant) -> Bool {
+        times.filter { now - $0 <= Self.window }.count >= Self.limit
+    }
+}

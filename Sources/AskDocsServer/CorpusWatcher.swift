@@ -1,0 +1,44 @@
+// `--watch`: notices added, changed and removed corpus files by polling the same size+mtime scan that
+// `askdocs index` plans with (cheap: no file is read unless it changed), waits for a burst of writes to
+// settle, and asks the Reindexer for one incremental reindex.
+
+import Foundation
+import Logging
+import ServiceLifecycle
+
+public struct CorpusWatcher: Service {
+    let reindexer: Reindexer
+    let interval: Duration
+    let logger: Logger
+
+    public init(reindexer: Reindexer, interval: Duration = .milliseconds(400), logger: Logger) {
+        self.reindexer = reindexer
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                do {
+                    guard var pending = try await reindexer.pendingChanges() else { continue }
+                    // A burst (an editor's save, a copy of many files) makes one reindex: wait until two
+                    // scans in a row agree, at most a few rounds.
+                    for _ in 0..<8 {
+                        try await Task.sleep(for: .milliseconds(150))
+                        guard let again = try await reindexer.pendingChanges() else { break }
+                        if again == pending { break }
+                        pending = again
+                    }
+                    let summary = try await reindexer.reindex()
+                    logger.info("watch: reindexed", metadata: ["summary": "\(summary.line)"])
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.error("watch: reindex failed, the previous index stays in use", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+// What wraps every route: errors as JSON `{"error": …}` with the right status (404 vs 405 decided by
+// whether the path exists), and one structured log line plus metrics per request.
+
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import AskDocsEngine
+
+/// An error the API reports with its own status and message.
+struct APIError: HTTPResponseError {
+    var status: HTTPResponse.Status
+    var message: String
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.message = message
+        self.headers = headers
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONBody.response(ErrorBody(error: message), status: status, extraHeaders: headers)
+    }
+}
+
+struct ErrorBody: Codable, Equatable {
+    var error: String
+}
+
+/// Turns anything a route throws into the API's JSON error shape; a path that exists under another
+/// method answers 405 with `Allow`.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Path → the methods it answers.
+    let routes: [String: [HTTPRequest.Method]]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as any HTTPResponseError {
+            let path = request.uri.path
+            if error.status == .notFound, let methods = routes[path] {
+                var headers = HTTPFields()
+                headers[.allow] = methods.map(\.rawValue).joined(separator: ", ")
+                return JSONBody.response(ErrorBody(error: "\(request.method.rawValue) is not allowed on \(path); use \(headers[.allow]!)"),
+                                         status: .methodNotAllowed, extraHeaders: headers)
+            }
+            let message: String
+            switch error.status {
+            case .notFound: message = "no such endpoint: \(path) (see /openapi.json)"
+            case .contentTooLarge: message = "request body over the \(APIRoutes.maxBodyBytes / 1024) KB limit"
+            default: message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            }
+            return JSONBody.response(ErrorBody(error: message), status: error.status)
+        } catch {
+            context.logger.error("internal error", metadata: ["error": "\(error)"])
+            return JSONBody.response(ErrorBody(error: "internal error: \(error)"), status: .internalServerError)
+        }
+    }
+}
+
+/// One log line per request (method, route, status, milliseconds; never query text or bodies) and the
+/// request counters and latency histogram of `/metrics`.
+struct RequestAccountingMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let route = context.endpointPath ?? "unmatched"
+        metrics.recordRequest(route: route, method: request.method.rawValue, status: response.status.code,
+                              duration: elapsed)
+        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        context.logger.info("request", metadata: [
+            "method": "\(request.method.rawValue)", "route": "\(route)",
+            "status": "\(response.status.code)", "ms": "\(String(format: "%.2f", ms))",
+        ])
+        return response
+    }
+}
+
+enum JSONBody {
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok,
+                                       extraHeaders: HTTPFields = [:]) -> Response {
+        text(JSONOutput.encode(value), status: status, extraHeaders: extraHeaders)
+    }
+
+    static func text(_ json: String, status: HTTPResponse.Status = .ok, extraHeaders: HTTPFields = [:],
+                     contentType: String = "application/json; charset=utf-8") -> Response {
+        var headers = extraHeaders
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+    }
+}

@@ -1,0 +1,58 @@
+// The numbers `/metrics` exposes in Prometheus' text format (swift-prometheus, one registry per server):
+// requests by route and status, a latency histogram, index size, last reindex time and duration.
+
+import AskDocsEngine
+import Foundation
+import Prometheus
+
+public final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    static let latencyBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+    let reindexes: Counter
+    let lastReindexTime: Gauge
+    let lastReindexDuration: Gauge
+    let indexBytes: Gauge
+
+    public init() {
+        reindexes = registry.makeCounter(descriptor: Self.name("reindex", "total", "Reindexes run by this server."))
+        lastReindexTime = registry.makeGauge(descriptor: Self.name(
+            "last_reindex_timestamp", "seconds", "When the last reindex finished (Unix time)."))
+        lastReindexDuration = registry.makeGauge(descriptor: Self.name(
+            "last_reindex_duration", "seconds", "How long the last reindex took."))
+        indexBytes = registry.makeGauge(descriptor: Self.name(
+            "index", "bytes", "Size of the index file and its write-ahead log."))
+    }
+
+    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeCounter(descriptor: Self.requests,
+                             labels: [("route", route), ("method", method), ("status", String(status))]).increment()
+        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)],
+                                       buckets: Self.latencyBuckets).record(duration)
+    }
+
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "askdocs", metricName: metric, unitName: unit, helpText: help)
+    }
+    static var requests: MetricNameDescriptor { name("http_requests", "total", "HTTP requests by route, method and status.") }
+    static var latency: MetricNameDescriptor { name("http_request_duration", "seconds", "Time to the response head, by route.") }
+
+    func recordReindex(_ summary: IndexSummary) {
+        reindexes.increment()
+        lastReindexTime.set(Date().timeIntervalSince1970)
+        lastReindexDuration.set(summary.seconds)
+    }
+
+    /// The exposition text, with the index size read now.
+    func render(indexPath: String) -> String {
+        let size = [indexPath, indexPath + "-wal"].reduce(Int64(0)) { total, path in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+        indexBytes.set(Double(size))
+        return registry.emitToString()
+    }
+}

@@ -1,0 +1,138 @@
+// Tests over real sockets: `--watch` picking up a new post, the `askdocs serve` binary end to end, and
+// the chat page driven by headless Chromium (when Chromium, chromedriver and selenium are installed, as
+// `.ci/run` makes sure).
+
+@testable import AskDocsServer
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite(.serialized) struct LiveServerTests {
+    @Test func watchPicksUpANewPostWithinTwoSeconds() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration(watch: true))
+        try await app.test(.live) { client in
+            let question = "/api/ask?q=\(encoded("what does the quokka cache hold?"))"
+            try await client.execute(uri: question, method: .get) { r in
+                let abstained = try json(r)["abstained"] as? Bool
+                #expect(abstained == true)
+            }
+            try fx.write("quokka.md", "# Quokka cache\n\nThe quokka cache holds rendered pages for ten minutes.\n")
+            let start = ContinuousClock.now
+            var answered = false
+            while ContinuousClock.now - start < .seconds(5) {
+                let answer = try await client.execute(uri: question, method: .get) { try json($0)["answer"] as? String }
+                if answer?.contains("ten minutes") == true { answered = true; break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let elapsed = ContinuousClock.now - start
+            #expect(answered)
+            #expect(elapsed < .seconds(2), "answered after \(elapsed)")
+
+            // A removed post disappears the same way.
+            try FileManager.default.removeItem(atPath: fx.root.appendingPathComponent("corpus/quokka.md").path)
+            let removal = ContinuousClock.now
+            var gone = false
+            while ContinuousClock.now - removal < .seconds(5) {
+                if try await client.execute(uri: question, method: .get, testCallback: { try json($0)["abstained"] as? Bool }) == true {
+                    gone = true
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(gone)
+        }
+    }
+
+    /// The real binary, as a user starts it: `askdocs serve --port 0`, then the flagship question over HTTP.
+    @Test func serveBinaryAnswersTheFlagshipOverHTTP() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let binary = try #require(Self.askdocsBinary(), "the askdocs executable is built beside the tests")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", "0", "--index", fx.index, "--corpus", fx.corpus]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+
+        // The first stdout line names the port.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let port = try #require(text.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) },
+                                "\(text)")
+
+        let url = URL(string: "http://127.0.0.1:\(port)/api/ask?q=\(encoded("which is fastest with a database?"))")!
+        let (data, response) = try await URLSession.shared.data(from: url)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let body = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        let answer = body["answer"] as? String ?? ""
+        #expect(answer.contains("FastAPI") && answer.contains("440"), "\(answer)")
+        let section = (body["citations"] as? [[String: Any]])?.first?["section"] as? String
+        #expect(section == "Real-World Benchmark With Database Calls")
+
+        // SIGTERM ends it cleanly.
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+    }
+
+    static func askdocsBinary() -> URL? {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [beside, beside.deletingLastPathComponent(), Fixture.repo.appendingPathComponent(".build/debug")] {
+            let candidate = dir.appendingPathComponent("askdocs")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+
+    static var chromiumIsReady: Bool {
+        let fm = FileManager.default
+        guard ["/usr/bin/chromium", "/usr/bin/chromedriver"].allSatisfy(fm.isExecutableFile(atPath:)) else { return false }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import selenium"]
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }
+
+    /// Types questions into the chat page in headless Chromium and checks answers, citation links, a
+    /// follow-up and an abstention (`scripts/chat_page_check.py`).
+    @Test(.enabled(if: chromiumIsReady, "needs chromium, chromium-driver and python3 selenium"))
+    func chatPageInChromium() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration())
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", Fixture.repo.appendingPathComponent("scripts/chat_page_check.py").path,
+                                 "http://127.0.0.1:\(port)/"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            // Wait without holding a thread: the server in this process needs them to answer.
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                process.terminationHandler = { _ in done.resume() }
+                do { try process.run() } catch { done.resume() }
+            }
+            let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 0, "\(log)")
+        }
+    }
+}

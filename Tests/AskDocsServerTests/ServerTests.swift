@@ -1,0 +1,317 @@
+// The HTTP layer: every route and error in process, the OpenAPI document against the router, follow-ups,
+// reindex auth, `--watch`, the real `askdocs serve` binary end to end, and the chat page in Chromium.
+
+import AskDocsEngine
+@testable import AskDocsServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A temporary corpus holding the shipped post, and an index beside it.
+struct Fixture {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    let root: URL
+    var corpus: String { root.appendingPathComponent("corpus").path }
+    var index: String { root.appendingPathComponent("index/askdocs.sqlite").path }
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("askdocs-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: root.appendingPathComponent("corpus").path,
+                                                withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Self.repo.appendingPathComponent("Corpus/flask-vs-django-vs-fastapi.txt"),
+            to: root.appendingPathComponent("corpus/flask-vs-django-vs-fastapi.txt"))
+    }
+
+    func configuration(token: String? = nil, watch: Bool = false) -> ServerConfiguration {
+        var c = ServerConfiguration()
+        c.indexPath = index
+        c.corpusPath = corpus
+        c.port = 0
+        c.token = token
+        c.watch = watch
+        c.watchInterval = .milliseconds(200)
+        c.logLevel = .warning
+        return c
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: root.appendingPathComponent("corpus/\(name)").path, atomically: true, encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+func json(_ response: TestResponse) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
+}
+
+func encoded(_ q: String) -> String {
+    q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+}
+
+@Suite struct RouteTests {
+    @Test func askAnswersTheFlagshipWithItsCitation() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration())
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/ask?q=\(encoded("which is fastest with a database?"))", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType] == "application/json; charset=utf-8")
+                let body = try json(r)
+                let answer = body["answer"] as? String ?? ""
+                #expect(answer.contains("FastAPI") && answer.contains("440"))
+                let citations = body["citations"] as? [[String: Any]] ?? []
+                #expect(citations.first?["section"] as? String == "Real-World Benchmark With Database Calls")
+                #expect(Set(body.keys) == ["question", "answer", "abstained", "citations", "passages"])
+                #expect(citations.first.map { $0.keys.contains("anchor") } == true)
+            }
+        }
+    }
+
+    @Test func searchHasTheCLIShapeAndHonoursLimit() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration())
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/search?q=django+orm&limit=3", method: .get) { r in
+                #expect(r.status == .ok)
+                let body = try json(r)
+                #expect(body["query"] as? String == "django orm")
+                let results = body["results"] as? [[String: Any]] ?? []
+                #expect((results.first?["section"] as? String)?.contains("ORM") == true)
+                #expect(results.count == 3)
+                #expect(Set(results.first?.keys.map { $0 } ?? []) ==
+                        ["source", "title", "section", "anchor", "score", "text", "snippet"])
+            }
+            for bad in ["0", "101", "ten", "-1"] {
+                try await client.execute(uri: "/api/search?q=orm&limit=\(bad)", method: .get) { r in
+                    #expect(r.status == .badRequest, "limit=\(bad)")
+                }
+            }
+        }
+    }
+
+    @Test func postAskUsesHistoryForFollowUps() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration())
+        try await app.test(.router) { client in
+            let first = #"{"question": "which is fastest?", "history": []}"#
+            let followUp = #"{"question": "what about with a database?", "history": [{"question": "which is fastest?", "answer": "FastAPI leads the pack"}]}"#
+            try await client.execute(uri: "/api/ask", method: .post, body: ByteBuffer(string: first)) { r in
+                #expect(r.status == .ok)
+            }
+            try await client.execute(uri: "/api/ask", method: .post, body: ByteBuffer(string: followUp)) { r in
+                let body = try json(r)
+                #expect(body["question"] as? String == "what about with a database?")
+                #expect((body["answer"] as? String ?? "").contains("440"), "\(body["answer"] ?? "")")
+            }
+            let django = #"{"question": "and Django?", "history": [{"question": "how many companies use flask in production?", "answer": ""}]}"#
+            try await client.execute(uri: "/api/ask", method: .post, body: ByteBuffer(string: django)) { r in
+                let body = try json(r)
+                let sections = (body["citations"] as? [[String: Any]] ?? []).compactMap { $0["section"] as? String }
+                #expect(sections == ["Companies Using Django in Production"], "\(sections)")
+                #expect((body["answer"] as? String ?? "").contains("2 million"))
+            }
+            // Without the history the same words are a different, vaguer question.
+            try await client.execute(uri: "/api/ask?q=and+Django%3F", method: .get) { r in
+                let sections = (try json(r)["citations"] as? [[String: Any]] ?? []).compactMap { $0["section"] as? String }
+                #expect(sections != ["Companies Using Django in Production"])
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("/api/ask", HTTPRequest.Method.get, "", HTTPResponse.Status.badRequest),
+        ("/api/ask?q=", .get, "", .badRequest),
+        ("/api/ask?q=%20%20", .get, "", .badRequest),
+        ("/api/search", .get, "", .badRequest),
+        ("/api/ask?q=" + String(repeating: "a", count: 1_001), .get, "", .badRequest),
+        ("/api/ask", .post, "{not json", .badRequest),
+        ("/api/ask", .post, #"{"question": 3}"#, .badRequest),
+        ("/api/ask", .post, #"{"question": ""}"#, .badRequest),
+        ("/api/ask", .post, #"{"question": "x", "history": "no"}"#, .badRequest),
+        ("/api/ask", .post, "", .badRequest),
+        ("/api/nope", .get, "", .notFound),
+        ("/api/ask", .delete, "", .methodNotAllowed),
+        ("/healthz", .post, "", .methodNotAllowed),
+        ("/api/reindex", .get, "", .methodNotAllowed),
+        ("/api/reindex", .post, "", .forbidden),
+    ])
+    func errorsAreJSONWithTheRightStatus(uri: String, method: HTTPRequest.Method, body: String,
+                                         status: HTTPResponse.Status) async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration())
+        try await app.test(.router) { client in
+            try await client.execute(uri: uri, method: method, body: body.isEmpty ? nil : ByteBuffer(string: body)) { r in
+                #expect(r.status == status)
+                let decoded = try JSONDecoder().decode(ErrorBody.self, from: Data(buffer: r.body))
+                #expect(!decoded.error.isEmpty)
+                if status == .methodNotAllowed { #expect(r.headers[.allow] != nil) }
+            }
+        }
+    }
+
+    @Test func oversizedBodyIs413() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration())
+        try await app.test(.router) { client in
+            let big = #"{"question": "x", "pad": ""# + String(repeating: "a", count: 70_000) + "\"}"
+            try await client.execute(uri: "/api/ask", method: .post, body: ByteBuffer(string: big)) { r in
+                #expect(r.status == .contentTooLarge)
+                let error = try JSONDecoder().decode(ErrorBody.self, from: Data(buffer: r.body)).error
+                #expect(error.contains("64 KB"))
+            }
+        }
+    }
+
+    @Test(arguments: ["\"", "*", "NEAR(a b)", "a AND OR NOT", "title: x", "🦄🦄", "'; DROP TABLE chunks; --",
+                      "\u{0}", "%", String(repeating: "(", count: 999)])
+    func hostileQueriesNeverFail(_ q: String) async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration())
+        try await app.test(.router) { client in
+            for route in ["/api/ask", "/api/search"] {
+                try await client.execute(uri: "\(route)?q=\(encoded(q))", method: .get) { r in
+                    #expect(r.status == .ok || r.status == .badRequest, "\(route) \(q): \(r.status)")
+                }
+            }
+        }
+    }
+
+    @Test func reindexNeedsTheTokenAndReturnsTheSummary() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let token = "s3cret-token-0123456789"
+        let app = try await buildApplication(fx.configuration(token: token))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/reindex", method: .post) { r in
+                #expect(r.status == .unauthorized)
+                #expect(r.headers[.wwwAuthenticate] == "Bearer")
+            }
+            try await client.execute(uri: "/api/reindex", method: .post,
+                                     headers: [.authorization: "Bearer \(token)x"]) { r in
+                #expect(r.status == .unauthorized)
+            }
+            try fx.write("new-post.md", "# Caching\n\nA warm cache answers in microseconds, said the zebra.\n")
+            try await client.execute(uri: "/api/reindex", method: .post, headers: [.authorization: "Bearer \(token)"]) { r in
+                #expect(r.status == .ok)
+                let body = try json(r)
+                #expect(body["added"] as? Int == 1)
+                #expect((body["summary"] as? String ?? "").contains("1 added"))
+            }
+            try await client.execute(uri: "/api/ask?q=what+does+the+zebra+say+about+a+warm+cache", method: .get) { r in
+                let answer = try json(r)["answer"] as? String ?? ""
+                #expect(answer.contains("zebra"))
+            }
+        }
+    }
+
+    @Test func refusedReindexAttemptsAreRateLimited() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration(token: "a-long-enough-token-1234"))
+        try await app.test(.router) { client in
+            for _ in 0..<RefusalWindow.limit {
+                try await client.execute(uri: "/api/reindex", method: .post, headers: [.authorization: "Bearer nope"]) { r in
+                    #expect(r.status == .unauthorized)
+                }
+            }
+            try await client.execute(uri: "/api/reindex", method: .post,
+                                     headers: [.authorization: "Bearer a-long-enough-token-1234"]) { r in
+                #expect(r.status == .tooManyRequests)
+            }
+        }
+    }
+
+    @Test func constantTimeComparison() {
+        #expect(APIRoutes.constantTimeEqual("abc", "abc"))
+        #expect(!APIRoutes.constantTimeEqual("abc", "abd"))
+        #expect(!APIRoutes.constantTimeEqual("ab", "abc"))
+        #expect(!APIRoutes.constantTimeEqual("abcd", "abc"))
+        #expect(!APIRoutes.constantTimeEqual("", ""))
+    }
+
+    @Test func healthMetricsPageAndSpec() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration())
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { r in
+                let body = try json(r)
+                #expect(body["status"] as? String == "ok")
+                #expect(body["documents"] as? Int == 1)
+                #expect((body["chunks"] as? Int ?? 0) > 10)
+            }
+            try await client.execute(uri: "/api/ask?q=orm", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                let text = String(buffer: r.body)
+                #expect(r.headers[.contentType]?.hasPrefix("text/plain") == true)
+                #expect(text.contains(#"askdocs_http_requests_total{route="/api/ask",method="GET",status="200"} 1"#))
+                #expect(text.contains("askdocs_http_request_duration_seconds_bucket"))
+                #expect(text.contains("askdocs_index_bytes"))
+                #expect(text.contains("askdocs_last_reindex_timestamp_seconds"))
+            }
+            try await client.execute(uri: "/", method: .get) { r in
+                #expect(r.headers[.contentType] == "text/html; charset=utf-8")
+                let page = String(buffer: r.body)
+                #expect(page.contains("<form id=\"ask\""))
+                #expect(!page.contains("http://") && !page.contains("https://"), "no CDN or external resource")
+            }
+        }
+    }
+
+    /// Every path and method the OpenAPI document names is served (not 404/405), and every route the
+    /// server has is in the document.
+    @Test func openAPIDocumentMatchesTheRouter() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let app = try await buildApplication(fx.configuration())
+        try await app.test(.router) { client in
+            let spec = try await client.execute(uri: "/openapi.json", method: .get) { try json($0) }
+            #expect(spec["openapi"] as? String == "3.1.0")
+            let paths = spec["paths"] as? [String: [String: Any]] ?? [:]
+            var documented: [String: Set<String>] = [:]
+            for (path, operations) in paths {
+                documented[path] = Set(operations.keys.map { $0.uppercased() })
+                for method in operations.keys {
+                    let m = HTTPRequest.Method(rawValue: method.uppercased())!
+                    let uri = path.hasPrefix("/api/") && m == .get ? path + "?q=orm" : path
+                    let body = m == .post && path == "/api/ask" ? ByteBuffer(string: #"{"question": "orm"}"#) : nil
+                    try await client.execute(uri: uri, method: m, body: body) { r in
+                        #expect(r.status != .notFound && r.status != .methodNotAllowed, "\(method) \(path)")
+                        let responses = (operations[method] as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+                        #expect(responses[String(r.status.code)] != nil, "\(method) \(path) answered \(r.status.code), undocumented")
+                    }
+                }
+            }
+            #expect(documented == APIRoutes.table.mapValues { Set($0.map(\.rawValue)) })
+        }
+    }
+}
+
+@Suite struct CacheTests {
+    @Test func entriesOfAnotherGenerationAreMisses() {
+        let cache = AnswerCache(capacity: 8)
+        cache.store("a", for: "k", generation: "1")
+        #expect(cache.value(for: "k", generation: "1") == "a")
+        #expect(cache.value(for: "k", generation: "2") == nil)
+    }
+
+    @Test func staysWithinCapacityAndKeepsRecentlyUsed() {
+        let cache = AnswerCache(capacity: 8)
+        for i in 0..<8 { cache.store("\(i)", for: "k\(i)", generation: "g") }
+        _ = cache.value(for: "k0", generation: "g")
+        for i in 8..<20 { cache.store("\(i)", for: "k\(i)", generation: "g") }
+        #expect(cache.statistics.entries <= 8)
+        #expect(cache.value(for: "k19", generation: "g") == "19")
+    }
+}
