@@ -32,6 +32,7 @@ public enum AnswerComposer {
         }
         guard !query.concepts.isEmpty, let top = passages.first else { return abstain([], coverage: 0) }
         let topScore = max(top.score, 1e-9)
+        let termIndex = ConceptMatcher.TermIndex(query.concepts)
         let reading = Array(passages.prefix(p.passagesToRead))
         // Asked names with siblings in parallel headings (Flask beside Django and FastAPI).
         let askedNames = AskedNames(query: query, alternatives: alternatives)
@@ -60,7 +61,7 @@ public enum AnswerComposer {
                 let stemmed = StemmedText(unit.text)
                 guard stemmed.count > 0 else { continue }
                 var presence = ConceptMatcher.presence(
-                    of: query.concepts, in: ConceptMatcher.occurrences(of: query.concepts, in: stemmed))
+                    of: query.concepts, in: ConceptMatcher.occurrences(of: query.concepts, in: stemmed, using: termIndex))
                 let subject = subjects.next(unit.kind == .prose ? stemmed : nil)
                 // What a sentence is about decides whether it speaks of the asked name, not the mention.
                 for i in presence.indices where isEntity[i] {

@@ -23,10 +23,24 @@ public enum Highlighter {
         var bestStart = 0
         var bestKey = (-1, -1)
         let width = min(maxTokens, stemmed.count)
+        // Sliding window: per-concept counts inside it, updated as it moves one token.
+        var perConcept = [Int](repeating: 0, count: query.concepts.count)
+        var distinct = 0
+        var hits = 0
+        func enter(_ k: Int) {
+            if hit[k] { hits += 1 }
+            if conceptAt[k] >= 0 { perConcept[conceptAt[k]] += 1; if perConcept[conceptAt[k]] == 1 { distinct += 1 } }
+        }
+        func leave(_ k: Int) {
+            if hit[k] { hits -= 1 }
+            if conceptAt[k] >= 0 { perConcept[conceptAt[k]] -= 1; if perConcept[conceptAt[k]] == 0 { distinct -= 1 } }
+        }
+        for k in 0..<width { enter(k) }
         for start in 0...(stemmed.count - width) {
-            let range = start..<(start + width)
-            let distinct = Set(range.compactMap { conceptAt[$0] >= 0 ? conceptAt[$0] : nil }).count
-            let hits = range.filter { hit[$0] }.count
+            if start > 0 {
+                leave(start - 1)
+                enter(start + width - 1)
+            }
             if (distinct, hits) > bestKey { bestKey = (distinct, hits); bestStart = start }
         }
         let tokens = stemmed.tokens

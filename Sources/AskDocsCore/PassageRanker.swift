@@ -36,15 +36,17 @@ public enum PassageRanker {
             c.terms.map { statistics.idf(ofPhrase: $0.stems) }
         }
 
+        let termIndex = ConceptMatcher.TermIndex(query.concepts)
         var scored: [(Candidate, Double, [String: Double], [String])] = []
         scored.reserveCapacity(candidates.count)
         for cand in candidates {
-            let title = StemmedText(cand.title)
-            let headings = StemmedText(cand.headingPath.joined(separator: " . "))
-            let body = StemmedText(cand.text)
-            let occT = ConceptMatcher.occurrences(of: query.concepts, in: title)
-            let occH = ConceptMatcher.occurrences(of: query.concepts, in: headings)
-            let occB = ConceptMatcher.occurrences(of: query.concepts, in: body)
+            let title = cand.stems.map { StemmedText(stems: $0.title) } ?? StemmedText(cand.title)
+            let headings = cand.stems.map { StemmedText(stems: $0.headings) }
+                ?? StemmedText(cand.headingPath.joined(separator: " . "))
+            let body = cand.stems.map { StemmedText(stems: $0.body) } ?? StemmedText(cand.text)
+            let occT = ConceptMatcher.occurrences(of: query.concepts, in: title, using: termIndex)
+            let occH = ConceptMatcher.occurrences(of: query.concepts, in: headings, using: termIndex)
+            let occB = ConceptMatcher.occurrences(of: query.concepts, in: body, using: termIndex)
             let dl = Double(title.count + headings.count + body.count)
             let norm = p.k1 * (1 - p.b + p.b * dl / avgdl)
 

@@ -82,8 +82,11 @@ public struct Candidate: Sendable, Equatable {
     public var text: String
     /// FTS5's bm25 score, sign flipped so that larger is better.
     public var indexScore: Double
+    /// Stems stored at index time; nil means "stem the text now" (hand-made candidates in tests).
+    public var stems: CandidateStems?
     public init(chunkID: Int64, source: String, title: String, headingPath: [String], anchor: String?,
-                kind: BlockKind, text: String, indexScore: Double) {
+                kind: BlockKind, text: String, indexScore: Double, stems: CandidateStems? = nil) {
+        self.stems = stems
         self.chunkID = chunkID
         self.source = source
         self.title = title
@@ -137,6 +140,18 @@ public struct CorpusStatistics: Sendable, Equatable {
     public func headingIDF(ofPhrase stems: [String]) -> Double { Self.mean(stems.map(headingIDF)) }
 
     static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+}
+
+/// The Porter stems of a chunk's title, heading path and body, in token order.
+public struct CandidateStems: Sendable, Equatable {
+    public var title: [String]
+    public var headings: [String]
+    public var body: [String]
+    public init(title: [String], headings: [String], body: [String]) {
+        self.title = title
+        self.headings = headings
+        self.body = body
+    }
 }
 
 /// A candidate after reranking, with the evidence that put it there (for `:why`).

@@ -38,14 +38,27 @@ public enum SentenceSplitter {
     }
 
     /// Sentences of one paragraph, whitespace normalised. Joining them with spaces gives back every word.
+    /// Works on Unicode scalars (grapheme clusters cost ten times as much here, and the marks that end
+    /// or start a sentence are single scalars).
     public static func sentences(_ paragraph: String) -> [String] {
-        let chars = Array(paragraph)
+        let chars = Array(paragraph.unicodeScalars)
         var out: [String] = []
         var start = 0
         var i = 0
         func flush(_ end: Int) {
-            let s = String(chars[start..<end]).split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            if !s.isEmpty { out.append(s) }
+            // Collapse runs of whitespace to one space, trimming both ends.
+            var view = String.UnicodeScalarView()
+            var pendingSpace = false
+            for c in chars[start..<end] {
+                if c.properties.isWhitespace {
+                    pendingSpace = !view.isEmpty
+                } else {
+                    if pendingSpace { view.append(" ") }
+                    pendingSpace = false
+                    view.append(c)
+                }
+            }
+            if !view.isEmpty { out.append(String(view)) }
             start = end
         }
         while i < chars.count {
@@ -55,14 +68,15 @@ public enum SentenceSplitter {
             } else if c == "." || c == "!" || c == "?" || c == "。" {
                 // Take closing quotes/brackets with the sentence.
                 var j = i + 1
-                while j < chars.count, "\"')]”’".contains(chars[j]) { j += 1 }
+                while j < chars.count, closers.contains(chars[j]) { j += 1 }
                 if j >= chars.count { break }
-                guard chars[j].isWhitespace else { i += 1; continue }
+                guard chars[j].properties.isWhitespace else { i += 1; continue }
                 var k = j
-                while k < chars.count, chars[k].isWhitespace { k += 1 }
+                while k < chars.count, chars[k].properties.isWhitespace { k += 1 }
                 guard k < chars.count else { break }
                 let next = chars[k]
-                let startsSentence = next.isUppercase || next.isNumber || "\"'“‘([".contains(next)
+                let startsSentence = next.properties.isUppercase || next.properties.numericType != nil
+                    || openers.contains(next)
                 if startsSentence && !(c == "." && isAbbreviation(chars, before: i)) {
                     flush(j)
                     start = k
@@ -76,13 +90,16 @@ public enum SentenceSplitter {
         return out
     }
 
-    static func isAbbreviation(_ chars: [Character], before dot: Int) -> Bool {
+    static let closers: Set<Unicode.Scalar> = ["\"", "'", ")", "]", "”", "’"]
+    static let openers: Set<Unicode.Scalar> = ["\"", "'", "“", "‘", "(", "["]
+
+    static func isAbbreviation(_ chars: [Unicode.Scalar], before dot: Int) -> Bool {
         var k = dot - 1
-        while k >= 0, chars[k].isLetter || chars[k] == "." { k -= 1 }
-        let word = String(chars[(k + 1)..<dot]).lowercased()
+        while k >= 0, chars[k].properties.isAlphabetic || chars[k] == "." { k -= 1 }
+        let word = String(String.UnicodeScalarView(chars[(k + 1)..<dot])).lowercased()
         if word.isEmpty { return false }
         if abbreviations.contains(word) { return true }
         // A lone capital ("J. Smith") is an initial.
-        return word.count == 1 && chars[dot - 1].isUppercase
+        return word.unicodeScalars.count == 1 && chars[dot - 1].properties.isUppercase
     }
 }

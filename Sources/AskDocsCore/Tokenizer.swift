@@ -29,26 +29,57 @@ public enum Tokenizer {
         }
     }
 
-    /// Tokens with their positions and ranges in `text`.
+    /// Tokens with their positions and ranges in `text`. Walks the UTF-8 bytes, decoding a scalar only
+    /// where a byte is not ASCII: this runs over every chunk at index time and over answer sentences at
+    /// query time.
     public static func tokens(_ text: String) -> [Token] {
-        var out: [Token] = []
-        out.reserveCapacity(text.utf8.count / 5)
+        let utf8 = text.utf8
         let scalars = text.unicodeScalars
-        var i = scalars.startIndex
+        var out: [Token] = []
+        out.reserveCapacity(utf8.count / 6)
         var position = 0
-        while i < scalars.endIndex {
-            if !isTokenScalar(scalars[i]) {
+        var i = utf8.startIndex
+        let end = utf8.endIndex
+        @inline(__always) func isASCIIWordByte(_ b: UInt8) -> Bool {
+            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+        }
+        while i < end {
+            let b = utf8[i]
+            if b < 0x80 {
+                if !isASCIIWordByte(b) { i = utf8.index(after: i); continue }
+            } else if !isTokenScalar(scalars[i]) {
                 i = scalars.index(after: i)
                 continue
             }
             let start = i
             var ascii = true
-            while i < scalars.endIndex, isTokenScalar(scalars[i]) {
-                if !scalars[i].isASCII { ascii = false }
-                i = scalars.index(after: i)
+            while i < end {
+                let c = utf8[i]
+                if c < 0x80 {
+                    guard isASCIIWordByte(c) else { break }
+                    i = utf8.index(after: i)
+                } else {
+                    guard isTokenScalar(scalars[i]) else { break }
+                    ascii = false
+                    i = scalars.index(after: i)
+                }
             }
             let range = start..<i
-            out.append(Token(text: fold(text[range], ascii: ascii), range: range, position: position))
+            let folded: String
+            if ascii {
+                let bytes = utf8[range]
+                folded = String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                    var n = 0
+                    for c in bytes {
+                        buffer[n] = (c >= 65 && c <= 90) ? c | 0x20 : c
+                        n += 1
+                    }
+                    return n
+                }
+            } else {
+                folded = fold(text[range], ascii: false)
+            }
+            out.append(Token(text: folded, range: range, position: position))
             position += 1
         }
         return out

@@ -7,14 +7,16 @@
 //   skipped_files                 files that could not be indexed (empty, binary, too large…), with size and
 //                                 mtime, so that they are not read again until they change
 //   chunks                        one row per chunk: document, ordinal, kind (prose/code/tableRow),
-//                                 title, heading path ("A › B"), anchor, body, token count
+//                                 title, heading path ("A › B"), anchor, body, token count, and the
+//                                 space-separated Porter stems of title, headings and body (so that
+//                                 reranking reads them instead of tokenizing and stemming 100 texts a query)
 //   chunks_fts                    FTS5 over chunks(title, headings, body), external content, porter stemming,
 //                                 diacritics folded; default rank bm25 with titles and headings weighted 2
 //   chunks_vocab                  fts5vocab 'row' view: chunks containing each term (for idf)
 //   chunks_vocab_col              fts5vocab 'col' view: the same per column (idf of title and heading matches)
 
 public enum Schema {
-    public static let version: Int32 = 2
+    public static let version: Int32 = 3
 
     public static let bm25Weights = (title: 2.0, headings: 2.0, body: 1.0)
 
@@ -40,7 +42,10 @@ public enum Schema {
         headings TEXT NOT NULL,
         anchor TEXT,
         body TEXT NOT NULL,
-        token_count INTEGER NOT NULL
+        token_count INTEGER NOT NULL,
+        title_stems TEXT NOT NULL,
+        heading_stems TEXT NOT NULL,
+        body_stems TEXT NOT NULL
     );
     CREATE INDEX chunks_by_document ON chunks(document_id);
     CREATE TABLE skipped_files(

@@ -149,7 +149,8 @@ public final class SearchIndex {
     /// The best `limit` chunks for an FTS5 expression, by FTS5's bm25 (titles and headings weighted).
     public func candidates(matching expression: String, limit: Int) throws -> [Candidate] {
         let s = try connection.prepare("""
-            SELECT c.id, d.path, c.title, c.headings, c.anchor, c.kind, c.body, f.rank
+            SELECT c.id, d.path, c.title, c.headings, c.anchor, c.kind, c.body, f.rank,
+                   c.title_stems, c.heading_stems, c.body_stems
             FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1 ORDER BY rank LIMIT ?2) AS f
             JOIN chunks c ON c.id = f.rowid
             JOIN documents d ON d.id = c.document_id
@@ -163,7 +164,9 @@ public final class SearchIndex {
                 chunkID: s.int(0), source: s.text(1), title: s.text(2),
                 headingPath: headings.isEmpty ? [] : headings.components(separatedBy: Schema.headingSeparator),
                 anchor: s.optionalText(4), kind: BlockKind(rawValue: s.text(5)) ?? .prose, text: s.text(6),
-                indexScore: -s.double(7)))
+                indexScore: -s.double(7),
+                stems: CandidateStems(title: Self.words(s.text(8)), headings: Self.words(s.text(9)),
+                                      body: Self.words(s.text(10)))))
         }
         return out
     }
@@ -179,6 +182,22 @@ public final class SearchIndex {
         while try s.step() {
             if let last = s.text(0).components(separatedBy: Schema.headingSeparator).last, !last.isEmpty {
                 out.append(last)
+            }
+        }
+        return out
+    }
+
+    /// Splits stored stems on spaces, by bytes (String.split works by Character and costs 10× more here,
+    /// on ~20,000 stems a query).
+    static func words(_ joined: String) -> [String] {
+        var out: [String] = []
+        var joined = joined
+        joined.withUTF8 { bytes in
+            out.reserveCapacity(bytes.count / 6)
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x20 {
+                if i > start { out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)) }
+                start = i + 1
             }
         }
         return out
@@ -282,17 +301,22 @@ public final class IndexWriter {
                       .text(contentHash), .int(size), .double(mtime)).run()
         let documentID = connection.lastInsertRowID
         let insertChunk = try connection.prepare("""
-            INSERT INTO chunks(document_id, ordinal, kind, title, headings, anchor, body, token_count)
-            VALUES(?,?,?,?,?,?,?,?)
+            INSERT INTO chunks(document_id, ordinal, kind, title, headings, anchor, body, token_count,
+                               title_stems, heading_stems, body_stems)
+            VALUES(?,?,?,?,?,?,?,?,?,?,?)
             """)
         let insertFTS = try connection.prepare("INSERT INTO chunks_fts(rowid, title, headings, body) VALUES(?,?,?,?)")
-        let titleTokens = Tokenizer.tokens(document.title).count
+        let titleStems = Stemmer.stems(document.title)
         for chunk in chunks {
             let headings = chunk.headingPath.joined(separator: Schema.headingSeparator)
-            let tokens = titleTokens + Tokenizer.tokens(headings).count + Tokenizer.tokens(chunk.text).count
+            let headingStems = Stemmer.stems(headings)
+            let bodyStems = Stemmer.stems(chunk.text)
+            let tokens = titleStems.count + headingStems.count + bodyStems.count
             try insertChunk.bind(.int(documentID), .int(Int64(chunk.ordinal)), .text(chunk.kind.rawValue),
                                  .text(document.title), .text(headings), chunk.anchor.map { .text($0) } ?? .null,
-                                 .text(chunk.text), .int(Int64(tokens))).run()
+                                 .text(chunk.text), .int(Int64(tokens)),
+                                 .text(titleStems.joined(separator: " ")), .text(headingStems.joined(separator: " ")),
+                                 .text(bodyStems.joined(separator: " "))).run()
             let chunkID = connection.lastInsertRowID
             try insertFTS.bind(.int(chunkID), .text(document.title), .text(headings), .text(chunk.text)).run()
         }

@@ -126,14 +126,11 @@ public final class APIRoutes: Sendable {
             limit = n
         }
         let key = "search\u{1}\(limit)\u{1}\(q)"
-        let body = try readers.withEngine { engine -> String in
-            let generation = try engine.indexGeneration()
-            if let cached = cache.value(for: key, generation: generation) { return cached }
-            let json = JSONOutput.encode(SearchResponse(try engine.search(q, limit: limit)))
-            cache.store(json, for: key, generation: generation)
-            return json
-        }
-        return JSONBody.text(body)
+        let generation = IndexGeneration.current(indexPath: indexPath)
+        if let cached = cache.value(for: key, generation: generation) { return JSONBody.text(cached) }
+        let json = try readers.withEngine { JSONOutput.encode(SearchResponse(try $0.search(q, limit: limit))) }
+        cache.store(json, for: key, generation: generation)
+        return JSONBody.text(json)
     }
 
     func ask(question: String, history: [ConversationTurn]) throws -> Response {
@@ -144,15 +141,14 @@ public final class APIRoutes: Sendable {
         }
         // A follow-up depends on the previous question only.
         let key = "ask\u{1}\(history.last?.question ?? "")\u{1}\(question)"
-        let body = try readers.withEngine { engine -> String in
-            let generation = try engine.indexGeneration()
-            if let cached = cache.value(for: key, generation: generation) { return cached }
+        let generation = IndexGeneration.current(indexPath: indexPath)
+        if let cached = cache.value(for: key, generation: generation) { return JSONBody.text(cached) }
+        let json = try readers.withEngine { engine -> String in
             let result = try engine.ask(question, history: history)
-            let json = JSONOutput.encode(AskResponse(result.answer, query: result.search.query))
-            cache.store(json, for: key, generation: generation)
-            return json
+            return JSONOutput.encode(AskResponse(result.answer, query: result.search.query))
         }
-        return JSONBody.text(body)
+        cache.store(json, for: key, generation: generation)
+        return JSONBody.text(json)
     }
 
     func reindex(_ request: Request) async throws -> Response {

@@ -4,6 +4,19 @@
 import Foundation
 import Synchronization
 
+/// Which committed state the index file is in, read from the file system: every commit writes the
+/// write-ahead log (and a checkpoint the main file), so their sizes and modification times change. A
+/// `stat` pair per request instead of a query; a spurious change only empties the cache.
+enum IndexGeneration {
+    static func current(indexPath: String) -> String {
+        var main = stat(), wal = stat()
+        let hasMain = stat(indexPath, &main) == 0
+        let hasWAL = stat(indexPath + "-wal", &wal) == 0
+        return "\(hasMain ? main.st_size : -1).\(hasMain ? main.st_mtim.tv_sec : 0).\(hasMain ? main.st_mtim.tv_nsec : 0)/"
+            + "\(hasWAL ? wal.st_size : -1).\(hasWAL ? wal.st_mtim.tv_sec : 0).\(hasWAL ? wal.st_mtim.tv_nsec : 0)"
+    }
+}
+
 public final class AnswerCache: Sendable {
     struct Entry {
         var body: String

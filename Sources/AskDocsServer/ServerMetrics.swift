@@ -4,6 +4,7 @@
 import AskDocsEngine
 import Foundation
 import Prometheus
+import Synchronization
 
 public final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
@@ -27,11 +28,22 @@ public final class ServerMetrics: Sendable {
             "index", "bytes", "Size of the index file and its write-ahead log."))
     }
 
+    /// The registry looks metrics up by name and labels under its lock; the hot path keeps its own.
+    private let perRoute = Mutex<[String: (requests: [String: Counter], latency: DurationHistogram)]>([:])
+
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: Self.requests,
-                             labels: [("route", route), ("method", method), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)],
-                                       buckets: Self.latencyBuckets).record(duration)
+        let key = method + " " + String(status)
+        let (counter, histogram) = perRoute.withLock { table -> (Counter, DurationHistogram) in
+            var entry = table[route] ?? (requests: [:], latency: registry.makeDurationHistogram(
+                descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets))
+            let counter = entry.requests[key] ?? registry.makeCounter(
+                descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))])
+            entry.requests[key] = counter
+            table[route] = entry
+            return (counter, entry.latency)
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {

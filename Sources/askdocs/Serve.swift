@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
             help: "A file holding the bearer token POST /api/reindex requires (or set ASKDOCS_TOKEN).")
     var tokenFile: String?
 
+    @Option(name: .long, help: "How many responses to repeated questions to keep (0: no cache).")
+    var cache = 2048
+
     func run() async throws {
         var configuration = ServerConfiguration()
         configuration.indexPath = location.index
@@ -34,6 +37,7 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.watch = watch
+        configuration.cacheCapacity = max(0, cache)
         if let tokenFile {
             guard let raw = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
                 throw CLIError("cannot read the token file \(tokenFile)")
