@@ -29,7 +29,7 @@ askdocs = os.path.join(REPO, ".build/release/askdocs")
 subprocess.run(["swift", "build", "-c", "release", "--product", "askdocs"], cwd=REPO, check=True,
                stdout=subprocess.DEVNULL)
 
-questions = [json.loads(l)["text"] for l in open(args.queries) if l.strip()]
+questions = [(lambda o: o.get("text") or o.get("question"))(json.loads(l)) for l in open(args.queries) if l.strip()]
 paths = os.path.join(work, "paths.txt")
 with open(paths, "w") as f:
     for q in questions:

@@ -163,14 +163,15 @@ public enum AnswerComposer {
     /// "webhook handler" is better evidence than "webhook handlers".
     static func exactPhraseBonus(query: AnalyzedQuery, unit: StemmedText) -> Double {
         let words = query.contentWords
-        guard words.count >= 2 else { return 0 }
-        let unitWords = unit.tokens.map(\.text)
-        var pairs = Set<String>()
-        for i in 0..<max(unitWords.count - 1, 0) {
-            pairs.insert(unitWords[i] + " " + unitWords[i + 1])
-        }
+        guard words.count >= 2, unit.tokens.count >= 2 else { return 0 }
+        let tokens = unit.tokens
         var hits = 0
-        for i in 0..<(words.count - 1) where pairs.contains(words[i] + " " + words[i + 1]) { hits += 1 }
+        for i in 0..<(words.count - 1) {
+            for k in 0..<(tokens.count - 1) where tokens[k].text == words[i] && tokens[k + 1].text == words[i + 1] {
+                hits += 1
+                break
+            }
+        }
         return 0.08 * Double(min(hits, 4))
     }
 
@@ -192,24 +193,43 @@ public enum AnswerComposer {
 public enum AnswerTypeScorer {
     static let reasonMarkers = ["because", "since", "due to", "so that", "reason", "therefore", "thanks to"]
 
+    static let units: Set<String> = ["ms", "s", "kb", "mb", "gb", "x", "req", "million", "billion", "percent",
+                                     "seconds", "second", "minutes", "hours", "days", "users", "websites"]
+    static let procedureVerbs: Set<String> = ["use", "run", "install", "add", "create", "call", "set", "extend",
+                                              "pass", "import"]
+
+    /// Checks run on the unit's tokens (already folded), not with regular expressions: this runs for
+    /// every sentence of the passages read.
     public static func bonus(for query: AnalyzedQuery, unit: AnswerUnit, stems: StemmedText) -> Double {
-        let text = unit.text
-        let lower = text.lowercased()
-        let hasNumber = text.contains { $0.isNumber }
+        let tokens = stems.tokens
+        func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+        let hasNumber = tokens.contains { $0.text.utf8.contains(where: isDigit) }
         switch query.answerType {
         case .quantity:
             guard hasNumber else { return 0 }
-            return lower.contains("%") || lower.range(of: #"\d\s*(ms|s|kb|mb|gb|x|req|million|billion|percent)\b"#,
-                                                      options: .regularExpression) != nil ? 0.2 : 0.15
+            if unit.text.contains("%") { return 0.2 }
+            for (i, t) in tokens.enumerated() where t.text.utf8.contains(where: isDigit) {
+                // "60ms", "2x" or "440 req", "2 million".
+                let suffix = String(t.text.drop { $0.isNumber })
+                if units.contains(suffix) || (i + 1 < tokens.count && units.contains(tokens[i + 1].text)) { return 0.2 }
+            }
+            return 0.15
         case .time:
-            if lower.range(of: #"\b(1[89]|20)\d\d\b|\bv?\d+\.\d+"#, options: .regularExpression) != nil { return 0.15 }
+            for t in tokens where t.text.utf8.count == 4 && t.text.utf8.allSatisfy(isDigit) {
+                if let year = Int(t.text), (1800...2099).contains(year) { return 0.15 }
+            }
+            // A version such as 5.0 or v2.1: digits, a dot, digits.
+            let bytes = Array(unit.text.utf8)
+            for i in bytes.indices.dropFirst().dropLast() where bytes[i] == 46 && isDigit(bytes[i - 1]) && isDigit(bytes[i + 1]) {
+                return 0.15
+            }
             return 0
         case .reason:
+            let lower = unit.text.lowercased()
             return reasonMarkers.contains { lower.contains($0) } ? 0.15 : 0
         case .procedure:
             if unit.kind == .code { return 0.1 }
-            return lower.range(of: #"\b(use|run|install|add|create|call|set|extend|pass|import)\b"#,
-                               options: .regularExpression) != nil ? 0.05 : 0
+            return tokens.contains { procedureVerbs.contains($0.text) } ? 0.05 : 0
         case .comparison:
             // The deciding sentence names the things compared and, best, gives figures for them.
             let named = query.comparedEntities.filter { stems.stems.contains($0) }.count

@@ -28,7 +28,7 @@ public enum SentenceSplitter {
             }
         case .prose:
             var out: [AnswerUnit] = []
-            for paragraph in text.components(separatedBy: "\n\n") {
+            for paragraph in paragraphs(of: text) {
                 for s in sentences(paragraph) {
                     out.append(AnswerUnit(text: s, kind: .prose, ordinal: out.count))
                 }
@@ -37,29 +37,74 @@ public enum SentenceSplitter {
         }
     }
 
+    /// The text between blank lines ("\n\n"), found by bytes (Foundation's components(separatedBy:) costs
+    /// more than all the rest of sentence splitting).
+    static func paragraphs(of text: String) -> [Substring] {
+        var out: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            let next = utf8.index(after: i)
+            if utf8[i] == 10, next < utf8.endIndex, utf8[next] == 10 {
+                out.append(text[start..<i])
+                i = utf8.index(after: next)
+                start = i
+                continue
+            }
+            i = next
+        }
+        out.append(text[start..<utf8.endIndex])
+        return out
+    }
+
     /// Sentences of one paragraph, whitespace normalised. Joining them with spaces gives back every word.
     /// Works on Unicode scalars (grapheme clusters cost ten times as much here, and the marks that end
     /// or start a sentence are single scalars).
-    public static func sentences(_ paragraph: String) -> [String] {
-        let chars = Array(paragraph.unicodeScalars)
+    public static func sentences(_ paragraph: some StringProtocol) -> [String] {
+        var chars: [Unicode.Scalar] = []
+        var positions: [String.Index] = []
+        chars.reserveCapacity(paragraph.utf8.count)
+        positions.reserveCapacity(paragraph.utf8.count)
+        let scalars = paragraph.unicodeScalars
+        var p = scalars.startIndex
+        while p < scalars.endIndex {
+            chars.append(scalars[p])
+            positions.append(p)
+            p = scalars.index(after: p)
+        }
+        positions.append(scalars.endIndex)
         var out: [String] = []
         var start = 0
         var i = 0
         func flush(_ end: Int) {
-            // Collapse runs of whitespace to one space, trimming both ends.
+            var a = start, b = end
+            while a < b, isSpace(chars[a]) { a += 1 }
+            while b > a, isSpace(chars[b - 1]) { b -= 1 }
+            start = end
+            guard a < b else { return }
+            // Most sentences need no whitespace collapsing: slice them as they stand.
+            var clean = true
+            for k in a..<b where isSpace(chars[k]) && (chars[k] != " " || isSpace(chars[k + 1])) {
+                clean = false
+                break
+            }
+            if clean {
+                out.append(String(paragraph[positions[a]..<positions[b]]))
+                return
+            }
             var view = String.UnicodeScalarView()
             var pendingSpace = false
-            for c in chars[start..<end] {
-                if c.properties.isWhitespace {
-                    pendingSpace = !view.isEmpty
+            for c in chars[a..<b] {
+                if isSpace(c) {
+                    pendingSpace = true
                 } else {
                     if pendingSpace { view.append(" ") }
                     pendingSpace = false
                     view.append(c)
                 }
             }
-            if !view.isEmpty { out.append(String(view)) }
-            start = end
+            out.append(String(view))
         }
         while i < chars.count {
             let c = chars[i]
@@ -70,9 +115,9 @@ public enum SentenceSplitter {
                 var j = i + 1
                 while j < chars.count, closers.contains(chars[j]) { j += 1 }
                 if j >= chars.count { break }
-                guard chars[j].properties.isWhitespace else { i += 1; continue }
+                guard isSpace(chars[j]) else { i += 1; continue }
                 var k = j
-                while k < chars.count, chars[k].properties.isWhitespace { k += 1 }
+                while k < chars.count, isSpace(chars[k]) { k += 1 }
                 guard k < chars.count else { break }
                 let next = chars[k]
                 let startsSentence = next.properties.isUppercase || next.properties.numericType != nil
@@ -88,6 +133,11 @@ public enum SentenceSplitter {
         }
         flush(chars.count)
         return out
+    }
+
+    @inline(__always) static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? (c == " " || c == "\n" || c == "\t" || c == "\r" || c.value == 11 || c.value == 12)
+                  : c.properties.isWhitespace
     }
 
     static let closers: Set<Unicode.Scalar> = ["\"", "'", ")", "]", "”", "’"]

@@ -38,6 +38,10 @@ public final class Engine {
     public var answerParameters = AnswerParameters.default
     /// How many FTS5 candidates are reranked at least.
     public var candidatePool = 100
+    /// Per document, the names its parallel headings make siblings; emptied when the index changes
+    /// (another connection's commit moves `data_version`; this engine's own reindex empties it too).
+    var siblingCache: [String: [String: Set<String>]] = [:]
+    var siblingCacheVersion: Int64 = -1
 
     /// Opens (creating if needed) the index at `indexPath` for the corpus at `corpusPath` (nil: the folder
     /// recorded in the index).
@@ -89,6 +93,7 @@ public final class Engine {
 
     public func reindex(full: Bool = false, progress: Indexer.Progress? = nil) throws -> IndexSummary {
         guard let corpusPath else { throw EngineError.corpusMissing("(none recorded in the index)") }
+        siblingCache.removeAll()
         return try Indexer.run(corpus: corpusPath, index: index, full: full, progress: progress)
     }
 
@@ -146,14 +151,30 @@ public final class Engine {
         return (answer, outcome)
     }
 
-    /// Names that take each other's place in parallel headings of the documents being read.
+    /// Names that take each other's place in parallel headings of the documents being read. Each
+    /// document's are computed once and kept until the index changes.
     func alternatives(for passages: [RankedPassage]) throws -> [String: Set<String>] {
+        let version = try index.dataVersion()
+        if version != siblingCacheVersion {
+            siblingCache.removeAll()
+            siblingCacheVersion = version
+        }
         var seen = Set<String>()
-        var documentHeadings: [[String]] = []
+        var out: [String: Set<String>] = [:]
         for passage in passages.prefix(answerParameters.passagesToRead)
         where seen.insert(passage.candidate.source).inserted {
-            documentHeadings.append(try index.headings(ofDocumentWithChunk: passage.candidate.chunkID))
+            let source = passage.candidate.source
+            let own: [String: Set<String>]
+            if let cached = siblingCache[source] {
+                own = cached
+            } else {
+                own = SiblingHeadings.alternatives(
+                    inDocumentHeadings: [try index.headings(ofDocumentWithChunk: passage.candidate.chunkID)])
+                if siblingCache.count > 10_000 { siblingCache.removeAll() }
+                siblingCache[source] = own
+            }
+            out.merge(own) { $0.union($1) }
         }
-        return SiblingHeadings.alternatives(inDocumentHeadings: documentHeadings)
+        return out
     }
 }

@@ -18,6 +18,29 @@
 public enum Schema {
     public static let version: Int32 = 3
 
+    /// The stored heading path ("A › B") as its parts, split by bytes: this runs for every candidate.
+    public static func headingPath(_ stored: String) -> [String] {
+        guard !stored.isEmpty else { return [] }
+        let separator = Array(headingSeparator.utf8)
+        var out: [String] = []
+        var stored = stored
+        stored.withUTF8 { bytes in
+            var start = 0
+            var i = 0
+            while i + separator.count <= bytes.count {
+                if bytes[i] == separator[0] && bytes[i..<(i + separator.count)].elementsEqual(separator) {
+                    out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                    i += separator.count
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+        }
+        return out
+    }
+
     public static let bm25Weights = (title: 2.0, headings: 2.0, body: 1.0)
 
     public static let create = """

@@ -162,7 +162,7 @@ public final class SearchIndex {
             let headings = s.text(3)
             out.append(Candidate(
                 chunkID: s.int(0), source: s.text(1), title: s.text(2),
-                headingPath: headings.isEmpty ? [] : headings.components(separatedBy: Schema.headingSeparator),
+                headingPath: Schema.headingPath(headings),
                 anchor: s.optionalText(4), kind: BlockKind(rawValue: s.text(5)) ?? .prose, text: s.text(6),
                 indexScore: -s.double(7),
                 stems: CandidateStems(title: Self.words(s.text(8)), headings: Self.words(s.text(9)),
@@ -180,7 +180,7 @@ public final class SearchIndex {
         try s.bind(.int(chunkID))
         var out: [String] = []
         while try s.step() {
-            if let last = s.text(0).components(separatedBy: Schema.headingSeparator).last, !last.isEmpty {
+            if let last = Schema.headingPath(s.text(0)).last, !last.isEmpty {
                 out.append(last)
             }
         }
@@ -201,6 +201,14 @@ public final class SearchIndex {
             }
         }
         return out
+    }
+
+    /// Increases when another connection commits (`PRAGMA data_version`): what a per-connection cache
+    /// checks to know it is stale.
+    public func dataVersion() throws -> Int64 {
+        let s = try connection.prepare("PRAGMA data_version")
+        defer { s.finish() }
+        return try s.step() ? s.int(0) : 0
     }
 
     /// Chunk count, average chunk length and the document frequency of each stemmed term.
