@@ -131,7 +131,7 @@ func encoded(_ q: String) -> String {
         ("/api/ask?q=", .get, "", .badRequest),
         ("/api/ask?q=%20%20", .get, "", .badRequest),
         ("/api/search", .get, "", .badRequest),
-        ("/api/ask?q=" + String(repeating: "a", count: 1_001), .get, "", .badRequest),
+        ("/api/ask?q=<1,001 letters>", .get, "", .badRequest),
         ("/api/ask", .post, "{not json", .badRequest),
         ("/api/ask", .post, #"{"question": 3}"#, .badRequest),
         ("/api/ask", .post, #"{"question": ""}"#, .badRequest),
@@ -148,6 +148,8 @@ func encoded(_ q: String) -> String {
         let fx = try Fixture()
         defer { fx.remove() }
         let app = try await buildApplication(fx.configuration())
+        // Spelled out here so that the test's name in the log stays short.
+        let uri = uri.replacingOccurrences(of: "<1,001 letters>", with: String(repeating: "a", count: 1_001))
         try await app.test(.router) { client in
             try await client.execute(uri: uri, method: method, body: body.isEmpty ? nil : ByteBuffer(string: body)) { r in
                 #expect(r.status == status)
