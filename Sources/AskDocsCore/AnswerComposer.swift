@@ -74,6 +74,7 @@ public enum AnswerComposer {
                 let typeBonus = AnswerTypeScorer.bonus(for: query, unit: unit, stems: stemmed) + subject.bonus
                     + (subjects.sectionNamesAsked ? SubjectTracker.askedSectionBonus : 0)
                 let exact = exactPhraseBonus(query: query, unit: stemmed)
+                    + rowLabelBonus(query: query, unit: unit, weights: weights, termIndex: termIndex)
                 let lengthPenalty = lengthPenalty(words: stemmed.count, kind: unit.kind)
                 var score = own + 0.5 * coverage + p.passageRankWeight * passagePrior + typeBonus + exact
                     - lengthPenalty
@@ -110,6 +111,11 @@ public enum AnswerComposer {
         }
         picked.sort { $0.1.ordinal < $1.1.ordinal }
         var text = picked.map(\.1.text).joined(separator: best.1.kind == .prose ? " " : "\n")
+        // "Which has a built-in admin?" answered by a yes/no row: name the columns that say yes.
+        if best.1.kind == .tableRow, [.entity, .comparison].contains(query.answerType),
+           let row = TableRowAnswer(best.1.text), let answer = row.yesAnswer {
+            text = answer
+        }
         var citedPassages = [best.0.passageIndex]
         // A comparison whose best sentence gives no figures: add the sentence that states figures for
         // every compared thing, cited to its own section.
@@ -173,6 +179,18 @@ public enum AnswerComposer {
             }
         }
         return 0.08 * Double(min(hits, 4))
+    }
+
+    /// A table row whose label states the whole question ("Built-in Admin" for "which has a built-in
+    /// admin?") is the most precise answer a "which" question can get.
+    static func rowLabelBonus(query: AnalyzedQuery, unit: AnswerUnit, weights: ConceptWeights,
+                              termIndex: ConceptMatcher.TermIndex) -> Double {
+        guard unit.kind == .tableRow, [.entity, .comparison].contains(query.answerType),
+              let row = TableRowAnswer(unit.text) else { return 0 }
+        let label = StemmedText(row.label)
+        let presence = ConceptMatcher.presence(
+            of: query.concepts, in: ConceptMatcher.occurrences(of: query.concepts, in: label, using: termIndex))
+        return weights.coverage(presence) >= 0.99 ? 0.25 : 0
     }
 
     static func lengthPenalty(words: Int, kind: BlockKind) -> Double {

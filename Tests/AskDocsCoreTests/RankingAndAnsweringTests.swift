@@ -66,7 +66,20 @@ import Testing
                                      documentFrequency: ["built": 1, "admin": 1, "in": 5])
         let ranked = PassageRanker.rank([table] + Self.candidates, for: q, statistics: stats)
         let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
-        #expect(answer.text == "Built-in Admin — Flask: No; Django: Yes; FastAPI: No")
+        #expect(answer.text == "Django (Built-in Admin: Yes; Flask: No; FastAPI: No)")
+        #expect(answer.citations.first?.section == "Quick Comparison Table")
+    }
+
+    @Test func tableRowsReadBack() {
+        let row = TableRowAnswer("Auto Docs — Flask: No; Django: No; FastAPI: Yes (Swagger + ReDoc)")
+        #expect(row?.label == "Auto Docs")
+        #expect(row?.yesAnswer == "FastAPI (Auto Docs: Yes (Swagger + ReDoc); Flask: No; Django: No)")
+        // Not a yes/no row, or everyone says yes: no column is singled out.
+        #expect(TableRowAnswer("Released — Flask: 2010; Django: 2005; FastAPI: 2018")?.yesAnswer == nil)
+        #expect(TableRowAnswer("Open Source — Flask: Yes; Django: Yes")?.yesAnswer == nil)
+        #expect(TableRowAnswer("Async — Flask: Yes; Django: Yes; FastAPI: No")?.yesAnswer
+                == "Flask and Django (Async: Yes; FastAPI: No)")
+        #expect(TableRowAnswer("plain sentence without cells") == nil)
     }
 }
 

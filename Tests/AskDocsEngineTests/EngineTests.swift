@@ -173,3 +173,55 @@ import Testing
         _ = try engine.ask(text)
     }
 }
+
+/// `askdocs eval retrieval` computes what ../shared/benchmarks/evaluate.py (trec_eval-exact) computes.
+@Suite struct EvaluationTests {
+    static let evaluator = ShippedCorpusTests.repo.deletingLastPathComponent()
+        .appendingPathComponent("shared/benchmarks/evaluate.py")
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: evaluator.path), "needs ../shared/benchmarks/evaluate.py"))
+    func metricsMatchTheSharedEvaluatorOnARandomRun() throws {
+        var generator = SystemRandomNumberGenerator()
+        var qrels: [String: [String: Int]] = [:]
+        var run: [String: [String: Double]] = [:]
+        var qrelLines = ["query-id\tcorpus-id\tscore"], runLines: [String] = []
+        for q in 1...40 {
+            let qid = String(q)
+            for d in 0..<30 where Int.random(in: 0..<4, using: &generator) == 0 {
+                let grade = Int.random(in: 0...3, using: &generator)
+                qrels[qid, default: [:]]["d\(d)"] = grade
+                qrelLines.append("\(qid)\td\(d)\t\(grade)")
+            }
+            if q % 7 == 0 { continue }  // judged but missing from the run
+            for d in 0..<60 where Int.random(in: 0..<3, using: &generator) == 0 {
+                // Coarse scores, so that ties (broken by document id) happen.
+                let score = Double(Int.random(in: 0..<8, using: &generator))
+                run[qid, default: [:]]["d\(d)"] = score
+                runLines.append("\(qid) Q0 d\(d) 0 \(score) test")
+            }
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("askdocs-metrics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try (qrelLines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("qrels.tsv"), atomically: true, encoding: .utf8)
+        try (runLines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("run.trec"), atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.evaluator.path, dir.appendingPathComponent("qrels.tsv").path,
+                             dir.appendingPathComponent("run.trec").path, "--json"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let reference = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+
+        let ours = RetrievalMetrics.evaluate(qrels: qrels, run: run)
+        #expect(ours.queries == reference["n_queries"] as? Int)
+        for m in RetrievalMetrics.measures {
+            let theirs = try #require(reference[m] as? Double)
+            #expect(abs((ours.mean[m] ?? -1) - theirs) < 1e-9, "\(m): \(ours.mean[m] ?? -1) vs \(theirs)")
+        }
+    }
+}
