@@ -14,6 +14,8 @@ nonisolated(unsafe) private var interruptedAtPrompt: sig_atomic_t = 0
 struct REPL {
     let engine: Engine
     var last: (answer: Answer, search: SearchOutcome)?
+    /// Earlier turns, for follow-ups; `:reindex` keeps them, a new REPL starts empty.
+    var conversation: [ConversationTurn] = []
 
     init(engine: Engine) { self.engine = engine }
 
@@ -49,8 +51,11 @@ struct REPL {
                 continue
             }
             do {
-                let result = try engine.ask(input)
+                // The conversation so far lets "and Django?" follow the previous question.
+                let result = try engine.ask(input, history: conversation.suffix(6))
                 last = result
+                conversation.append(ConversationTurn(question: input,
+                                                     answer: result.answer.abstained ? "" : result.answer.text))
                 print(TerminalFormat.answer(result.answer, width: Terminal.width, colour: Terminal.stdoutIsColourTerminal))
             } catch {
                 print("error: \(error)")

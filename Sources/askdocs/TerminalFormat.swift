@@ -109,8 +109,12 @@ enum TerminalFormat {
 
     /// `:why` and `--explain`: the terms and weights, the expression, rerank features, sentence scores.
     static func explanation(_ answer: Answer, _ outcome: SearchOutcome) -> String {
-        var out = ["Question type: \(outcome.query.answerType.rawValue)"
-                   + (outcome.query.isComparison ? " (comparison)" : "")]
+        var out: [String] = []
+        if outcome.query.text != answer.question {
+            out.append("Read as a follow-up: \"\(answer.question)\" → \"\(outcome.query.text)\"")
+        }
+        out.append("Question type: \(outcome.query.answerType.rawValue)"
+                   + (outcome.query.isComparison ? " (comparison)" : ""))
         out.append("Concepts (idf from \(outcome.statistics.chunkCount) chunks):")
         for c in outcome.query.concepts {
             let terms = c.terms.map { t -> String in
