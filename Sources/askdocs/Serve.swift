@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
             help: "A file holding the bearer token POST /api/reindex requires (or set ASKDOCS_TOKEN).")
     var tokenFile: String?
 
+    @Option(name: .customLong("log-level"), help: "info logs one line per request; warning logs only problems.")
+    var logLevel = "info"
+
     @Option(name: .long, help: "How many responses to repeated questions to keep (0: no cache).")
     var cache = 2048
 
@@ -38,6 +41,10 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.watch = watch
         configuration.cacheCapacity = max(0, cache)
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw CLIError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        configuration.logLevel = level
         if let tokenFile {
             guard let raw = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
                 throw CLIError("cannot read the token file \(tokenFile)")
@@ -51,11 +58,8 @@ struct Serve: AsyncParsableCommand {
         if !configuration.isLoopback && configuration.token == nil {
             Terminal.note("askdocs: warning: listening on \(host) without a token; anyone who can reach it can query the corpus (reindexing stays off)")
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        LoggingSystem.bootstrap { label in BufferedLogOutput.standardError.handler(label: label, level: level) }
+        defer { BufferedLogOutput.standardError.flush() }
         let displayHost = host.contains(":") ? "[\(host)]" : host
         let app = try await buildApplication(configuration) { port in
             // Unbuffered, so a script waiting for this line (port 0) sees it at once.
