@@ -8,14 +8,18 @@ public struct AnswerParameters: Sendable, Equatable {
     /// How many top passages to read sentences from.
     public var passagesToRead = 5
     /// Abstain below this idf-weighted coverage of the question by the best evidence.
-    public var abstainBelow = 0.55
+    public var abstainBelow = 0.365
     public var maxAnswerCharacters = 500
     /// A second sentence is added when it scores at least this share of the first.
     public var secondSentenceShare = 0.85
     /// The same for the sentence right before or after the first, which reads on from it.
     public var adjacentSentenceShare = 0.75
-    public var passageRankWeight = 0.45
+    public var passageRankWeight = 0.8
     public var headingShare = 0.6
+    /// A code block answers "how do I…"; for other questions it matches many words and explains nothing.
+    public var codeOutsideHowToPenalty = 0.3
+    /// A first sentence shorter than this (or ending in ":") is continued by the sentences after it.
+    public var continueBelowCharacters = 260
     /// A sentence about a sibling of the asked thing keeps this share of its score.
     public var siblingSubjectFactor = 0.5
     public init() {}
@@ -76,6 +80,7 @@ public enum AnswerComposer {
                 let exact = exactPhraseBonus(query: query, unit: stemmed)
                     + rowLabelBonus(query: query, unit: unit, weights: weights, termIndex: termIndex)
                 let lengthPenalty = lengthPenalty(words: stemmed.count, kind: unit.kind)
+                    + (unit.kind == .code && query.answerType != .procedure ? p.codeOutsideHowToPenalty : 0)
                 var score = own + 0.5 * coverage + p.passageRankWeight * passagePrior + typeBonus + exact
                     - lengthPenalty
                 if subject == .sibling { score *= p.siblingSubjectFactor }
@@ -107,6 +112,23 @@ public enum AnswerComposer {
                 // Only a sentence that says something of the question the first one does not.
                 let addsConcept = zip(other.2, best.2).contains { $0 > $1 }
                 if overlap < 0.6 && addsConcept { picked.append(other); break }
+            }
+        }
+        // A short first sentence, or one that announces what follows ("…, gather them in a collection:"),
+        // reads on into the next ones of its passage: the detail is usually there.
+        if best.1.kind == .prose, picked.count == 1 {
+            let followers = considered.filter {
+                $0.0.passageIndex == best.0.passageIndex && $0.1.kind == .prose && $0.1.ordinal > best.1.ordinal
+            }.sorted { $0.1.ordinal < $1.1.ordinal }
+            var length = best.1.text.count
+            var last = best
+            for next in followers.prefix(2) {
+                guard next.1.ordinal == last.1.ordinal + 1, next.1.paragraph == last.1.paragraph,
+                      length < p.continueBelowCharacters || last.1.text.hasSuffix(":"),
+                      length + 1 + next.1.text.count <= p.maxAnswerCharacters else { break }
+                picked.append(next)
+                length += 1 + next.1.text.count
+                last = next
             }
         }
         picked.sort { $0.1.ordinal < $1.1.ordinal }

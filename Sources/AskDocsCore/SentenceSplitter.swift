@@ -1,5 +1,5 @@
 // Splits a chunk into answer units: prose into sentences, a code chunk whole, a table chunk into rows.
-// Used by the Chunker (never split a sentence) and by the SentencePicker (quote whole sentences only).
+// Used by the Chunker (never split a sentence) and by the AnswerComposer (quote whole sentences only).
 
 import Foundation
 
@@ -8,6 +8,8 @@ public struct AnswerUnit: Sendable, Equatable {
     public var kind: BlockKind
     /// Order inside its chunk, so that picked sentences can be quoted in reading order.
     public var ordinal: Int
+    /// Which paragraph of the chunk it stands in: an answer reads on within a paragraph, not across.
+    public var paragraph: Int = 0
 }
 
 public enum SentenceSplitter {
@@ -28,9 +30,9 @@ public enum SentenceSplitter {
             }
         case .prose:
             var out: [AnswerUnit] = []
-            for paragraph in paragraphs(of: text) {
+            for (p, paragraph) in paragraphs(of: text).enumerated() {
                 for s in sentences(paragraph) {
-                    out.append(AnswerUnit(text: s, kind: .prose, ordinal: out.count))
+                    out.append(AnswerUnit(text: s, kind: .prose, ordinal: out.count, paragraph: p))
                 }
             }
             return out

@@ -79,6 +79,11 @@ public final class Engine {
             case "pool": candidatePool = Int(v)
             case "fts": rankingParameters.indexScoreShare = v
             case "abstain": answerParameters.abstainBelow = v
+            case "prior": answerParameters.passageRankWeight = v
+            case "second": answerParameters.secondSentenceShare = v
+            case "continue": answerParameters.continueBelowCharacters = Int(v)
+            case "code": answerParameters.codeOutsideHowToPenalty = v
+            case "read": answerParameters.passagesToRead = Int(v)
             default: break
             }
         }

@@ -196,3 +196,44 @@ enum TextAnchor {
         #expect(PassageRanker.preferAskedNames(ranked, query: q, alternatives: [:]).map(\.candidate.chunkID) == [1, 2, 3])
     }
 }
+
+@Suite struct AnswerSpanTests {
+    static func answer(_ question: String, _ text: String, kind: BlockKind = .prose) -> Answer {
+        let q = QueryAnalyzer.analyze(question)
+        let cand = Candidate(chunkID: 1, source: "secrets.html", title: "secrets", headingPath: ["How many bytes should tokens use?"],
+                             anchor: nil, kind: kind, text: text, indexScore: 1)
+        var df: [String: Int] = [:]
+        for stem in Set(q.concepts.flatMap { $0.terms.flatMap(\.stems) }) { df[stem] = 1 }
+        let stats = CorpusStatistics(chunkCount: 50, averageChunkTokens: 40, documentFrequency: df)
+        let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
+        return AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+    }
+
+    /// A short first sentence reads on into the next one of its paragraph, where the detail usually is,
+    /// and never into the next paragraph.
+    @Test func shortSentencesReadOnWithinTheirParagraph() {
+        let a = Self.answer("How many bytes of randomness should a token have against brute-force attacks?",
+                            "To be secure against brute-force attacks, tokens need to have sufficient randomness. "
+                            + "As of 2015, it is believed that 32 bytes (256 bits) of randomness is sufficient.\n\n"
+                            + "The secrets module provides functions for generating tokens.")
+        #expect(a.text.contains("32 bytes"), "\(a.text)")
+        #expect(!a.text.contains("secrets module"))
+    }
+
+    /// Code answers "how do I"; for a "why" question an explanation beats a code block full of the words.
+    @Test func codeIsNotTheAnswerToAWhyQuestion() {
+        let q = QueryAnalyzer.analyze("why use a deque instead of a list for popping the first element?")
+        let prose = Candidate(chunkID: 1, source: "c.html", title: "collections", headingPath: ["deque objects"], anchor: nil,
+                              kind: .prose, text: "Deques support appends and pops from either side in roughly O(1) time, "
+                              + "while lists pay O(n) to pop the first element.", indexScore: 1)
+        let code = Candidate(chunkID: 2, source: "c.html", title: "collections", headingPath: ["deque objects"], anchor: nil,
+                             kind: .code, text: ">>> d = deque('ghi')\n>>> d.popleft()  # pop the first element instead of a list\n'g'",
+                             indexScore: 1)
+        var df: [String: Int] = [:]
+        for stem in Set(q.concepts.flatMap { $0.terms.flatMap(\.stems) }) { df[stem] = 2 }
+        let stats = CorpusStatistics(chunkCount: 50, averageChunkTokens: 30, documentFrequency: df)
+        let ranked = PassageRanker.rank([code, prose], for: q, statistics: stats)
+        let a = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(a.text.contains("O(1)"), "\(a.text)")
+    }
+}
