@@ -311,7 +311,7 @@ public enum QueryAnalyzer {
                 || comparative && (raw.contains("or") || raw.contains("than")) ? .comparison : .entity
         }
         if first == "what" {
-            if ["percentage", "percent", "share", "number", "proportion", "size"].contains(second) {
+            if ["percentage", "percent", "share", "number", "proportion", "size", "numeric", "value"].contains(second) {
                 return .quantity
             }
             if ["version", "year", "date"].contains(second) { return .time }

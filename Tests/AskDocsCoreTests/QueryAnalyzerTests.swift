@@ -76,3 +76,17 @@ import Testing
         #expect(QueryAnalyzer.analyze("?!…").isEmpty)
     }
 }
+
+@Suite struct AnswerTypeTests {
+    @Test(arguments: ["What numeric value does the WARNING logging level have?", "what value does DEBUG have",
+                      "how many live websites run on django", "what share of developers use FastAPI"])
+    func quantityQuestions(_ q: String) {
+        #expect(QueryAnalyzer.analyze(q).answerType == .quantity)
+    }
+
+    @Test func howManyIsTheFormNotTheTopic() {
+        let words = QueryAnalyzer.analyze("how many companies use django in production?").concepts.map(\.label)
+        #expect(!words.contains("many"))
+        #expect(words.contains("companies"))
+    }
+}
