@@ -204,6 +204,8 @@ public enum QueryAnalyzer {
             if stopwords.contains(word) || word.count < 2 && !word.allSatisfy(\.isNumber) { continue }
             // "how many", "how much": the question's form (a quantity), not its topic.
             if (word == "many" || word == "much"), i >= 2, raw[i - 2] == "how" { continue }
+            // "the difference between A and B" asks to compare A and B; "difference" is the form.
+            if word.hasPrefix("difference"), i < raw.count, raw[i] == "between" { continue }
             contentWords.append(word)
             add(concept(for: word, comparison: isComparison))
         }

@@ -84,6 +84,12 @@ import Testing
         #expect(QueryAnalyzer.analyze(q).answerType == .quantity)
     }
 
+    @Test func differenceBetweenIsTheFormNotTheTopic() {
+        let words = QueryAnalyzer.analyze("What's the difference between a naive and an aware datetime?").concepts.map(\.label)
+        #expect(words == ["naive", "aware", "datetime"])
+        #expect(QueryAnalyzer.analyze("the difference of two dates").concepts.map(\.label).contains("difference"))
+    }
+
     @Test func howManyIsTheFormNotTheTopic() {
         let words = QueryAnalyzer.analyze("how many companies use django in production?").concepts.map(\.label)
         #expect(!words.contains("many"))
