@@ -102,6 +102,13 @@ public enum Evaluation {
 
     public struct QAReport: Sendable {
         public var outcomes: [QAOutcome]
+        /// In-process time of each `ask`, in item order.
+        public var latencies: [Duration] = []
+        public func latency(percentile: Double) -> Duration {
+            let sorted = latencies.sorted()
+            guard !sorted.isEmpty else { return .zero }
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * percentile).rounded(.up)) - 1)]
+        }
         public var answerable: [QAOutcome] { outcomes.filter { !$0.item.unanswerable } }
         public var unanswerable: [QAOutcome] { outcomes.filter { $0.item.unanswerable } }
         func share(_ items: [QAOutcome], _ test: (QAOutcome) -> Bool) -> Double {
@@ -169,10 +176,15 @@ public enum Evaluation {
         let engine = try Engine(indexPath: indexPath ?? scratch + "/index.sqlite", corpusPath: corpus)
         _ = try engine.reindex()
         var outcomes: [QAOutcome] = []
+        var latencies: [Duration] = []
+        let clock = ContinuousClock()
         for item in items {
-            outcomes.append(judge(item, answer: try engine.ask(item.question).answer))
+            let start = clock.now
+            let answer = try engine.ask(item.question).answer
+            latencies.append(clock.now - start)
+            outcomes.append(judge(item, answer: answer))
         }
-        return QAReport(outcomes: outcomes)
+        return QAReport(outcomes: outcomes, latencies: latencies)
     }
 
     // MARK: Files

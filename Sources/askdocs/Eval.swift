@@ -94,5 +94,8 @@ struct QAEval: ParsableCommand {
               + "  citation accuracy \(pct(report.citationAccuracy))")
         print("abstention accuracy \(pct(report.abstentionAccuracy)) (\(report.unanswerable.filter(\.correct).count)/\(unanswerable))"
               + "  false abstentions \(pct(report.falseAbstentions)) (\(report.answerable.filter(\.abstained).count)/\(answerable))")
+        func ms(_ d: Duration) -> String { String(format: "%.1f", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
+        print("ask latency in process: p50 \(ms(report.latency(percentile: 0.5))) ms, p99 \(ms(report.latency(percentile: 0.99))) ms"
+              + " over \(report.latencies.count) questions")
     }
 }
