@@ -38,6 +38,9 @@ public final class Engine {
     public var answerParameters = AnswerParameters.default
     /// How many FTS5 candidates are reranked at least.
     public var candidatePool = 100
+    /// FTS5 scores every chunk that matches any term; past this many postings (the terms' summed chunk
+    /// counts), the commonest terms stop generating candidates and only count in reranking.
+    public var postingsBudget = 4_000
     /// Per document, the names its parallel headings make siblings; emptied when the index changes
     /// (another connection's commit moves `data_version`; this engine's own reindex empties it too).
     var siblingCache: [String: [String: Set<String>]] = [:]
@@ -77,6 +80,7 @@ public final class Engine {
             case "headingCoverage": rankingParameters.headingCoverageWeight = v
             case "span": rankingParameters.window = Int(v)
             case "pool": candidatePool = Int(v)
+            case "budget": postingsBudget = Int(v)
             case "fts": rankingParameters.indexScoreShare = v
             case "abstain": answerParameters.abstainBelow = v
             case "prior": answerParameters.passageRankWeight = v
@@ -127,7 +131,8 @@ public final class Engine {
     public func search(_ query: AnalyzedQuery, limit: Int) throws -> SearchOutcome {
         let stems = Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) })
         let statistics = try index.statistics(for: stems)
-        guard let expression = FTSExpression.render(query) else {
+        let beyond = FTSExpression.termsBeyondBudget(query, statistics: statistics, budget: postingsBudget)
+        guard let expression = FTSExpression.render(query, skip: { beyond.contains($0.surface) }) else {
             return SearchOutcome(query: query, expression: nil, statistics: statistics, passages: [])
         }
         let candidates = try index.candidates(matching: expression, limit: max(limit, candidatePool))

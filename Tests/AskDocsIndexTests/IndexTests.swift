@@ -69,3 +69,21 @@ import Testing
         }
     }
 }
+
+@Suite struct PostingsBudgetTests {
+    @Test func commonestTermsLeaveTheMatchOnceRarerOnesFillTheBudget() {
+        let q = QueryAnalyzer.analyze("read csv file header")
+        let df = ["read": 9_000, "csv": 120, "file": 20_000, "header": 900]
+        let stats = CorpusStatistics(chunkCount: 70_000, averageChunkTokens: 100, documentFrequency: df)
+        let skipped = FTSExpression.termsBeyondBudget(q, statistics: stats, budget: 4_000)
+        #expect(skipped == ["read", "file"])
+        let expression = FTSExpression.render(q) { skipped.contains($0.surface) }
+        #expect(expression == #""csv" OR "header""#)
+        // Under budget (a small corpus): nothing is left out.
+        #expect(FTSExpression.termsBeyondBudget(q, statistics: stats, budget: 100_000).isEmpty)
+        // Even a very common rarest term stays.
+        let common = CorpusStatistics(chunkCount: 70_000, averageChunkTokens: 100,
+                                      documentFrequency: ["read": 9_000, "csv": 8_000, "file": 20_000, "header": 7_000])
+        #expect(FTSExpression.termsBeyondBudget(q, statistics: common, budget: 4_000) == ["read", "file", "csv"])
+    }
+}
