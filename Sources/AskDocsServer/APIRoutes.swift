@@ -52,11 +52,11 @@ public final class APIRoutes: Sendable {
 
     func register(on router: Router<some RequestContext>) {
         router.get("/") { _, _ in
-            JSONBody.text(String(decoding: PackageResources.chat_html, as: UTF8.self),
+            Reply.text(String(decoding: PackageResources.chat_html, as: UTF8.self),
                           contentType: "text/html; charset=utf-8")
         }
         router.get("/openapi.json") { _, _ in
-            JSONBody.text(String(decoding: PackageResources.openapi_json, as: UTF8.self))
+            Reply.text(String(decoding: PackageResources.openapi_json, as: UTF8.self))
         }
         router.get("/api/search") { request, _ in try self.search(request) }
         router.get("/api/ask") { request, _ in
@@ -79,10 +79,10 @@ public final class APIRoutes: Sendable {
         router.post("/api/reindex") { request, _ in try await self.reindex(request) }
         router.get("/healthz") { _, _ in
             let counts = try self.readers.withEngine { try $0.counts() }
-            return JSONBody.response(HealthResponse(status: "ok", documents: counts.documents, chunks: counts.chunks))
+            return Reply.json(HealthResponse(status: "ok", documents: counts.documents, chunks: counts.chunks))
         }
         router.get("/metrics") { _, _ in
-            JSONBody.text(self.metrics.render(indexPath: self.indexPath),
+            Reply.text(self.metrics.render(indexPath: self.indexPath),
                           contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }
@@ -127,10 +127,10 @@ public final class APIRoutes: Sendable {
         }
         let key = "search\u{1}\(limit)\u{1}\(q)"
         let generation = IndexGeneration.current(indexPath: indexPath)
-        if let cached = cache.value(for: key, generation: generation) { return JSONBody.text(cached) }
+        if let cached = cache.value(for: key, generation: generation) { return Reply.text(cached) }
         let json = try readers.withEngine { JSONOutput.encode(SearchResponse(try $0.search(q, limit: limit))) }
         cache.store(json, for: key, generation: generation)
-        return JSONBody.text(json)
+        return Reply.text(json)
     }
 
     func ask(question: String, history: [ConversationTurn]) throws -> Response {
@@ -142,13 +142,13 @@ public final class APIRoutes: Sendable {
         // A follow-up depends on the previous question only.
         let key = "ask\u{1}\(history.last?.question ?? "")\u{1}\(question)"
         let generation = IndexGeneration.current(indexPath: indexPath)
-        if let cached = cache.value(for: key, generation: generation) { return JSONBody.text(cached) }
+        if let cached = cache.value(for: key, generation: generation) { return Reply.text(cached) }
         let json = try readers.withEngine { engine -> String in
             let result = try engine.ask(question, history: history)
             return JSONOutput.encode(AskResponse(result.answer, query: result.search.query))
         }
         cache.store(json, for: key, generation: generation)
-        return JSONBody.text(json)
+        return Reply.text(json)
     }
 
     func reindex(_ request: Request) async throws -> Response {
@@ -169,7 +169,7 @@ public final class APIRoutes: Sendable {
                            headers: [.wwwAuthenticate: "Bearer"])
         }
         let summary = try await reindexer.reindex()
-        return JSONBody.response(ReindexResponse(summary))
+        return Reply.json(ReindexResponse(summary))
     }
 
     /// Compares without an early exit, so the time taken says nothing of how much of the token matched.

@@ -20,7 +20,7 @@ struct APIError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONBody.response(ErrorBody(error: message), status: status, extraHeaders: headers)
+        Reply.json(ErrorBody(error: message), status: status, extraHeaders: headers)
     }
 }
 
@@ -44,7 +44,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if error.status == .notFound, let methods = routes[path] {
                 var headers = HTTPFields()
                 headers[.allow] = methods.map(\.rawValue).joined(separator: ", ")
-                return JSONBody.response(ErrorBody(error: "\(request.method.rawValue) is not allowed on \(path); use \(headers[.allow]!)"),
+                return Reply.json(ErrorBody(error: "\(request.method.rawValue) is not allowed on \(path); use \(headers[.allow]!)"),
                                          status: .methodNotAllowed, extraHeaders: headers)
             }
             let message: String
@@ -53,10 +53,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .contentTooLarge: message = "request body over the \(APIRoutes.maxBodyBytes / 1024) KB limit"
             default: message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             }
-            return JSONBody.response(ErrorBody(error: message), status: error.status)
+            return Reply.json(ErrorBody(error: message), status: error.status)
         } catch {
             context.logger.error("internal error", metadata: ["error": "\(error)"])
-            return JSONBody.response(ErrorBody(error: "internal error: \(error)"), status: .internalServerError)
+            return Reply.json(ErrorBody(error: "internal error: \(error)"), status: .internalServerError)
         }
     }
 }
@@ -82,16 +82,17 @@ struct RequestAccountingMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-enum JSONBody {
-    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok,
-                                       extraHeaders: HTTPFields = [:]) -> Response {
+/// Responses with a body: JSON values, or text of a given type (the page, the spec, metrics).
+enum Reply {
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok,
+                                extraHeaders: HTTPFields = [:]) -> Response {
         text(JSONOutput.encode(value), status: status, extraHeaders: extraHeaders)
     }
 
-    static func text(_ json: String, status: HTTPResponse.Status = .ok, extraHeaders: HTTPFields = [:],
+    static func text(_ body: String, status: HTTPResponse.Status = .ok, extraHeaders: HTTPFields = [:],
                      contentType: String = "application/json; charset=utf-8") -> Response {
         var headers = extraHeaders
         headers[.contentType] = contentType
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 }

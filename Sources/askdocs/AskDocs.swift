@@ -36,12 +36,7 @@ struct QueryOptions: ParsableArguments {
 extension ParsableCommand {
     /// Opens the engine and, unless told not to, brings the index up to date with its corpus first.
     static func openEngine(index: String, corpus: String?, update: Bool) throws -> Engine {
-        let engine: Engine
-        do {
-            engine = try Engine(indexPath: index, corpusPath: corpus)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let engine = try CLIError.reporting { try Engine(indexPath: index, corpusPath: corpus) }
         guard update else { return engine }
         if engine.corpusPath == nil { engine.adoptCorpus("Corpus") }
         // An index whose schema was rebuilt is empty too, so this also covers a version change.
@@ -62,6 +57,11 @@ extension ParsableCommand {
 struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+
+    /// Runs `body`, turning whatever it throws into a one-line message for stderr.
+    static func reporting<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw CLIError("\(error)") }
+    }
 }
 
 struct Index: ParsableCommand {

@@ -32,11 +32,8 @@ struct RetrievalEval: ParsableCommand {
     var perQuery = false
 
     func run() throws {
-        let report: Evaluation.RetrievalReport
-        do {
-            report = try Evaluation.retrieval(collection: collection, indexPath: index, limit: limit)
-        } catch {
-            throw CLIError("\(error)")
+        let report = try CLIError.reporting {
+            try Evaluation.retrieval(collection: collection, indexPath: index, limit: limit)
         }
         if let runFile {
             try (report.run.joined(separator: "\n") + "\n").write(toFile: runFile, atomically: true, encoding: .utf8)
@@ -75,12 +72,7 @@ struct QAEval: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let report: Evaluation.QAReport
-        do {
-            report = try Evaluation.qa(file: file, corpus: corpus, indexPath: index)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let report = try CLIError.reporting { try Evaluation.qa(file: file, corpus: corpus, indexPath: index) }
         for o in report.outcomes where verbose || !o.correct {
             print("\(o.correct ? "ok " : "BAD") \(o.item.id): \(o.item.question)")
             print("    -> \(o.answer.prefix(300))")

@@ -13,10 +13,7 @@ import Testing
 
 @Suite(.serialized) struct LiveServerTests {
     @Test func watchPicksUpANewPostWithinTwoSeconds() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration(watch: true))
-        try await app.test(.live) { client in
+        try await withServer(watch: true, live: true) { fx, client in
             let question = "/api/ask?q=\(encoded("what does the quokka cache hold?"))"
             try await client.execute(uri: question, method: .get) { r in
                 let abstained = try json(r)["abstained"] as? Bool
@@ -114,10 +111,7 @@ import Testing
     /// follow-up and an abstention (`scripts/chat_page_check.py`).
     @Test(.enabled(if: chromiumIsReady, "needs chromium, chromium-driver and python3 selenium"))
     func chatPageInChromium() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration())
-        try await app.test(.live) { client in
+        try await withServer(live: true) { fx, client in
             let port = try #require(client.port)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

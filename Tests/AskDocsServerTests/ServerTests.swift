@@ -10,7 +10,7 @@ import HummingbirdTesting
 import Testing
 
 /// A temporary corpus holding the shipped post, and an index beside it.
-struct Fixture {
+struct Fixture: Sendable {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     let root: URL
@@ -45,6 +45,16 @@ struct Fixture {
     func remove() { try? FileManager.default.removeItem(at: root) }
 }
 
+/// A fixture and the application over it, driven through the router (or over a socket with `live`);
+/// the fixture is removed afterwards.
+func withServer(token: String? = nil, watch: Bool = false, live: Bool = false,
+                _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
+    let fx = try Fixture()
+    defer { fx.remove() }
+    let app = try await buildApplication(fx.configuration(token: token, watch: watch))
+    try await app.test(live ? .live : .router) { client in try await body(fx, client) }
+}
+
 func json(_ response: TestResponse) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
 }
@@ -55,10 +65,7 @@ func encoded(_ q: String) -> String {
 
 @Suite struct RouteTests {
     @Test func askAnswersTheFlagshipWithItsCitation() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration())
-        try await app.test(.router) { client in
+        try await withServer { fx, client in
             try await client.execute(uri: "/api/ask?q=\(encoded("which is fastest with a database?"))", method: .get) { r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType] == "application/json; charset=utf-8")
@@ -74,10 +81,7 @@ func encoded(_ q: String) -> String {
     }
 
     @Test func searchHasTheCLIShapeAndHonoursLimit() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration())
-        try await app.test(.router) { client in
+        try await withServer { fx, client in
             try await client.execute(uri: "/api/search?q=django+orm&limit=3", method: .get) { r in
                 #expect(r.status == .ok)
                 let body = try json(r)
@@ -97,10 +101,7 @@ func encoded(_ q: String) -> String {
     }
 
     @Test func postAskUsesHistoryForFollowUps() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration())
-        try await app.test(.router) { client in
+        try await withServer { fx, client in
             let first = #"{"question": "which is fastest?", "history": []}"#
             let followUp = #"{"question": "what about with a database?", "history": [{"question": "which is fastest?", "answer": "FastAPI leads the pack"}]}"#
             try await client.execute(uri: "/api/ask", method: .post, body: ByteBuffer(string: first)) { r in
@@ -145,12 +146,9 @@ func encoded(_ q: String) -> String {
     ])
     func errorsAreJSONWithTheRightStatus(uri: String, method: HTTPRequest.Method, body: String,
                                          status: HTTPResponse.Status) async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration())
         // Spelled out here so that the test's name in the log stays short.
         let uri = uri.replacingOccurrences(of: "<1,001 letters>", with: String(repeating: "a", count: 1_001))
-        try await app.test(.router) { client in
+        try await withServer { fx, client in
             try await client.execute(uri: uri, method: method, body: body.isEmpty ? nil : ByteBuffer(string: body)) { r in
                 #expect(r.status == status)
                 let decoded = try JSONDecoder().decode(ErrorBody.self, from: Data(buffer: r.body))
@@ -161,10 +159,7 @@ func encoded(_ q: String) -> String {
     }
 
     @Test func oversizedBodyIs413() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration())
-        try await app.test(.router) { client in
+        try await withServer { fx, client in
             let big = #"{"question": "x", "pad": ""# + String(repeating: "a", count: 70_000) + "\"}"
             try await client.execute(uri: "/api/ask", method: .post, body: ByteBuffer(string: big)) { r in
                 #expect(r.status == .contentTooLarge)
@@ -177,10 +172,7 @@ func encoded(_ q: String) -> String {
     @Test(arguments: ["\"", "*", "NEAR(a b)", "a AND OR NOT", "title: x", "🦄🦄", "'; DROP TABLE chunks; --",
                       "\u{0}", "%", String(repeating: "(", count: 999)])
     func hostileQueriesNeverFail(_ q: String) async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration())
-        try await app.test(.router) { client in
+        try await withServer { fx, client in
             for route in ["/api/ask", "/api/search"] {
                 try await client.execute(uri: "\(route)?q=\(encoded(q))", method: .get) { r in
                     #expect(r.status == .ok || r.status == .badRequest, "\(route) \(q): \(r.status)")
@@ -190,11 +182,8 @@ func encoded(_ q: String) -> String {
     }
 
     @Test func reindexNeedsTheTokenAndReturnsTheSummary() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
         let token = "s3cret-token-0123456789"
-        let app = try await buildApplication(fx.configuration(token: token))
-        try await app.test(.router) { client in
+        try await withServer(token: token) { fx, client in
             try await client.execute(uri: "/api/reindex", method: .post) { r in
                 #expect(r.status == .unauthorized)
                 #expect(r.headers[.wwwAuthenticate] == "Bearer")
@@ -218,10 +207,7 @@ func encoded(_ q: String) -> String {
     }
 
     @Test func refusedReindexAttemptsAreRateLimited() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration(token: "a-long-enough-token-1234"))
-        try await app.test(.router) { client in
+        try await withServer(token: "a-long-enough-token-1234") { fx, client in
             for _ in 0..<RefusalWindow.limit {
                 try await client.execute(uri: "/api/reindex", method: .post, headers: [.authorization: "Bearer nope"]) { r in
                     #expect(r.status == .unauthorized)
@@ -243,10 +229,7 @@ func encoded(_ q: String) -> String {
     }
 
     @Test func healthMetricsPageAndSpec() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration())
-        try await app.test(.router) { client in
+        try await withServer { fx, client in
             try await client.execute(uri: "/healthz", method: .get) { r in
                 let body = try json(r)
                 #expect(body["status"] as? String == "ok")
@@ -274,10 +257,7 @@ func encoded(_ q: String) -> String {
     /// Every path and method the OpenAPI document names is served (not 404/405), and every route the
     /// server has is in the document.
     @Test func openAPIDocumentMatchesTheRouter() async throws {
-        let fx = try Fixture()
-        defer { fx.remove() }
-        let app = try await buildApplication(fx.configuration())
-        try await app.test(.router) { client in
+        try await withServer { fx, client in
             let spec = try await client.execute(uri: "/openapi.json", method: .get) { try json($0) }
             #expect(spec["openapi"] as? String == "3.1.0")
             let paths = spec["paths"] as? [String: [String: Any]] ?? [:]
