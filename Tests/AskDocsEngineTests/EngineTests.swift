@@ -9,7 +9,7 @@ import Testing
 
 @Suite struct IncrementalIndexTests {
     static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("askdocs-\(UUID().uuidString)")
+        let url = Scratch.path("corpus")
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -100,7 +100,7 @@ import Testing
         .deletingLastPathComponent()
 
     static func engine() throws -> Engine {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("askdocs-shipped-\(UUID().uuidString).sqlite").path
+        let path = Scratch.path("shipped", suffix: ".sqlite").path
         let engine = try Engine(indexPath: path, corpusPath: repo.appendingPathComponent("Corpus").path)
         _ = try engine.reindex()
         return engine
@@ -200,7 +200,7 @@ import Testing
                 runLines.append("\(qid) Q0 d\(d) 0 \(score) test")
             }
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("askdocs-metrics-\(UUID().uuidString)")
+        let dir = Scratch.path("metrics")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try (qrelLines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("qrels.tsv"), atomically: true, encoding: .utf8)

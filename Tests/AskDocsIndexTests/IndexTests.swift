@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct IndexTests {
     static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("askdocs-test-\(UUID().uuidString).sqlite").path
+        Scratch.path("index", suffix: ".sqlite").path
     }
 
     static func filledIndex() throws -> SearchIndex {

@@ -18,7 +18,7 @@ struct Fixture: Sendable {
     var index: String { root.appendingPathComponent("index/askdocs.sqlite").path }
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("askdocs-server-\(UUID().uuidString)")
+        root = Scratch.path("server")
         try FileManager.default.createDirectory(atPath: root.appendingPathComponent("corpus").path,
                                                 withIntermediateDirectories: true)
         try FileManager.default.copyItem(
