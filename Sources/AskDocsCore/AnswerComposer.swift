@@ -22,6 +22,9 @@ public struct AnswerParameters: Sendable, Equatable {
     public var continueBelowCharacters = 260
     /// A sentence about a sibling of the asked thing keeps this share of its score.
     public var siblingSubjectFactor = 0.5
+    /// Abstain when a word of the question is in no chunk of the corpus ("JIT" in a corpus that never
+    /// says it): whatever the best passage says of the other words, it cannot be about that.
+    public var abstainOnUnknownWord = true
     public init() {}
     public static let `default` = AnswerParameters()
 }
@@ -35,6 +38,9 @@ public enum AnswerComposer {
                    passages: passages, consideredSentences: considered, evidenceCoverage: coverage)
         }
         guard !query.concepts.isEmpty, let top = passages.first else { return abstain([], coverage: 0) }
+        if p.abstainOnUnknownWord, !unknownWords(query: query, statistics: statistics).isEmpty {
+            return abstain([], coverage: 0)
+        }
         let topScore = max(top.score, 1e-9)
         let termIndex = ConceptMatcher.TermIndex(query.concepts)
         let reading = Array(passages.prefix(p.passagesToRead))
@@ -56,12 +62,16 @@ public enum AnswerComposer {
         for (pi, passage) in reading.enumerated() {
             let cand = passage.candidate
             let contextPresence = Self.contextPresence(query: query, candidate: cand, statistics: statistics)
+            let entryPresence = Self.entryPresence(query: query, candidate: cand, termIndex: termIndex)
             let passagePrior = passage.score / topScore
             var subjects = SubjectTracker(askedWords: askedNames.askedWords, names: askedNames.names,
                                           siblings: askedNames.siblings,
                                           heading: StemmedText(cand.headingPath.last ?? ""),
                                           headingStatesQuestion: contextPresence.contains { $0 > 0 })
             for unit in SentenceSplitter.units(of: cand.text, kind: cand.kind) {
+                // An entry's signature is its heading, not an answer: its words reach the entry's sentences
+                // through `contextPresence`, and the answer leads with it (`underEntry`).
+                if unit.text == cand.entry { continue }
                 let stemmed = StemmedText(unit.text)
                 guard stemmed.count > 0 else { continue }
                 var presence = ConceptMatcher.presence(
@@ -72,6 +82,9 @@ public enum AnswerComposer {
                     if subject == .sibling { presence[i] = 0 }
                     if subject == .askedByPronoun { presence[i] = 1 }
                 }
+                // A sentence of an API entry's description is about the entry ("New in version 3.10." under
+                // itertools.pairwise), as a pronoun's sentence is about what it refers to.
+                if let entryPresence { presence = zip(presence, entryPresence).map(max) }
                 let blended = zip(presence, contextPresence).map { max($0, p.headingShare * $1) }
                 let own = weights.coverage(presence)
                 let coverage = weights.coverage(blended)
@@ -150,6 +163,9 @@ public enum AnswerComposer {
             text += " " + figures.1.text
             if !citedPassages.contains(figures.0.passageIndex) { citedPassages.append(figures.0.passageIndex) }
         }
+        if best.1.kind == .prose, let entry = reading[best.0.passageIndex].candidate.entry {
+            text = Self.underEntry(text, entry: entry, limit: p.maxAnswerCharacters)
+        }
         if text.count > p.maxAnswerCharacters { text = truncate(text, to: p.maxAnswerCharacters) }
         let citations = citedPassages.map { i -> Citation in
             let cand = reading[i].candidate
@@ -157,6 +173,66 @@ public enum AnswerComposer {
         }
         return Answer(question: question, text: text, abstained: false, citations: citations, passages: passages,
                       consideredSentences: sentences, evidenceCoverage: evidence)
+    }
+
+    /// A sentence from an API entry's description ("Return the value of a performance counter …") means
+    /// little without the entry's signature: lead with it, or with its name when the whole signature does
+    /// not fit.
+    static func underEntry(_ text: String, entry: String, limit: Int) -> String {
+        if text.hasPrefix(entry + " ") { return entry + " — " + text.dropFirst(entry.count + 1) }
+        if text.hasPrefix(entry) { return text }
+        // A long signature (a dozen keyword arguments) would bury the sentence: its name is enough.
+        let lead = entry.count <= maxSignatureCharacters ? entry : entryName(entry) + (entry.contains("(") ? "()" : "")
+        if text.count + lead.count + 3 <= limit { return lead + " — " + text }
+        return text
+    }
+
+    static let maxSignatureCharacters = 90
+
+    /// "class profile.Profile(timer=None, …)" → "profile.Profile": the words before the parameters,
+    /// without a leading "class", "async" or the like.
+    static func entryName(_ entry: String) -> String {
+        let head = entry.prefix { $0 != "(" }
+        let words = head.split(separator: " ")
+        return String(words.last ?? head)
+    }
+
+    /// The question's words that no chunk holds, in none of their variants, where that absence tells:
+    /// a word written as a name ("JIT", "Poetry", "CPython"), or any word once the corpus is large enough
+    /// that ordinary English is all in it. ("suits" is in no chunk of a one-post corpus, and tells nothing.)
+    /// Numbers and words with digits are left out: "001" is not how a table writes 1.
+    public static func unknownWords(query: AnalyzedQuery, statistics: CorpusStatistics) -> [String] {
+        let large = statistics.chunkCount >= largeCorpusChunks
+        return query.concepts.filter { concept in
+            !concept.label.contains(where: \.isNumber)
+                && (large || isWrittenAsName(concept.label, in: query.text))
+                && concept.terms.allSatisfy { term in
+                    term.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 }
+                }
+        }.map(\.label)
+    }
+
+    static let largeCorpusChunks = 2_000
+
+    /// Whether the question writes the word with a capital inside it (JIT, CPython) or at its start
+    /// anywhere but the question's first word (Poetry).
+    static func isWrittenAsName(_ label: String, in question: String) -> Bool {
+        let words = question.split { !$0.isLetter && !$0.isNumber }
+        for (i, word) in words.enumerated() where word.lowercased() == label {
+            if word.dropFirst().contains(where: \.isUppercase) { return true }
+            if i > 0, word.first?.isUppercase == true { return true }
+        }
+        return false
+    }
+
+    /// Concepts the name of the passage's definition-list entry states (its name, not its parameters), or
+    /// nil outside an entry.
+    static func entryPresence(query: AnalyzedQuery, candidate: Candidate,
+                              termIndex: ConceptMatcher.TermIndex) -> [Double]? {
+        guard let entry = candidate.entry else { return nil }
+        let name = StemmedText(entryName(entry))
+        return ConceptMatcher.presence(
+            of: query.concepts, in: ConceptMatcher.occurrences(of: query.concepts, in: name, using: termIndex))
     }
 
     /// Concepts the passage's title or headings state, counted only where such a match is telling (a word
@@ -231,6 +307,7 @@ public enum AnswerComposer {
 
 /// Rewards answer units that hold what the question type asks for.
 public enum AnswerTypeScorer {
+    static let timelessPenalty = 0.15
     static let reasonMarkers = ["because", "since", "due to", "so that", "reason", "therefore", "thanks to"]
 
     static let units: Set<String> = ["ms", "s", "kb", "mb", "gb", "x", "req", "million", "billion", "percent",
@@ -255,6 +332,12 @@ public enum AnswerTypeScorer {
             }
             return 0.15
         case .time:
+            // Reference docs date an API with a note: "New in version 3.10.", "Changed in version 3.8:",
+            // "Deprecated since version 3.12", "Added in 2.4".
+            if tokens.count >= 3, let first = tokens.first?.text, ["new", "added", "changed", "deprecated"].contains(first),
+               ["version", "in", "since"].contains(tokens[1].text) {
+                return 0.3
+            }
             for t in tokens where t.text.utf8.count == 4 && t.text.utf8.allSatisfy(isDigit) {
                 if let year = Int(t.text), (1800...2099).contains(year) { return 0.15 }
             }
@@ -263,7 +346,8 @@ public enum AnswerTypeScorer {
             for i in bytes.indices.dropFirst().dropLast() where bytes[i] == 46 && isDigit(bytes[i - 1]) && isDigit(bytes[i + 1]) {
                 return 0.15
             }
-            return 0
+            // "When" is not answered by a sentence without a date or a version, however many words it shares.
+            return -timelessPenalty
         case .reason:
             let lower = unit.text.lowercased()
             return reasonMarkers.contains { lower.contains($0) } ? 0.15 : 0

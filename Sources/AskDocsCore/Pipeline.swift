@@ -14,9 +14,14 @@ public enum BlockKind: String, Sendable, Codable, Equatable {
 public struct Block: Sendable, Equatable {
     public var kind: BlockKind
     public var text: String
-    public init(_ kind: BlockKind, _ text: String) {
+    /// The term or signature of the definition-list entry the block belongs to ("time.perf_counter()",
+    /// a glossary word), nil outside one. API references are lists of such entries; an answer quoted from
+    /// an entry's description is shown under its signature, and a chunk never spans two entries.
+    public var entry: String?
+    public init(_ kind: BlockKind, _ text: String, entry: String? = nil) {
         self.kind = kind
         self.text = text
+        self.entry = entry
     }
 }
 
@@ -62,12 +67,16 @@ public struct Chunk: Sendable, Equatable {
     public var kind: BlockKind
     /// Blocks joined by blank lines; `Chunk.blocks(of:)` recovers them.
     public var text: String
-    public init(headingPath: [String], anchor: String?, ordinal: Int, kind: BlockKind, text: String) {
+    /// The definition-list entry the chunk lies in (see `Block.entry`).
+    public var entry: String?
+    public init(headingPath: [String], anchor: String?, ordinal: Int, kind: BlockKind, text: String,
+                entry: String? = nil) {
         self.headingPath = headingPath
         self.anchor = anchor
         self.ordinal = ordinal
         self.kind = kind
         self.text = text
+        self.entry = entry
     }
 }
 
@@ -84,9 +93,13 @@ public struct Candidate: Sendable, Equatable {
     public var indexScore: Double
     /// Stems stored at index time; nil means "stem the text now" (hand-made candidates in tests).
     public var stems: CandidateStems?
+    /// The definition-list entry the chunk lies in (see `Block.entry`).
+    public var entry: String?
     public init(chunkID: Int64, source: String, title: String, headingPath: [String], anchor: String?,
-                kind: BlockKind, text: String, indexScore: Double, stems: CandidateStems? = nil) {
+                kind: BlockKind, text: String, indexScore: Double, stems: CandidateStems? = nil,
+                entry: String? = nil) {
         self.stems = stems
+        self.entry = entry
         self.chunkID = chunkID
         self.source = source
         self.title = title

@@ -166,7 +166,7 @@ public enum QueryAnalyzer {
         let bounded = question.count > 2_000 ? String(question.prefix(2_000)) : question
         let raw = Tokenizer.words(bounded)
         let lower = bounded.lowercased()
-        let answerType = detectAnswerType(raw: raw, lower: lower)
+        let answerType = questionType(of: bounded, raw: raw, lower: lower)
         let isComparison = answerType == .comparison || detectComparison(raw: raw, lower: lower)
 
         var concepts: [QueryConcept] = []
@@ -292,9 +292,34 @@ public enum QueryAnalyzer {
         }
     }
 
+    /// The type of what is asked. People state their situation first and ask last ("My second call to
+    /// basicConfig() does nothing. How can I make it replace …?", "… while re.search finds it. Why?"):
+    /// when the first sentence does not tell, the last one that does decides.
+    static func questionType(of question: String, raw: [String], lower: String) -> AnswerType {
+        let whole = detectAnswerType(raw: raw, lower: lower)
+        guard whole == .other else { return whole }
+        let sentences = question.split(omittingEmptySubsequences: true) { ".?!;".contains($0) }
+        guard sentences.count > 1 else { return whole }
+        for sentence in sentences.reversed() {
+            let type = detectAnswerType(raw: Tokenizer.words(String(sentence)), lower: sentence.lowercased())
+            if type != .other { return type }
+        }
+        return whole
+    }
+
     static func detectAnswerType(raw: [String], lower: String) -> AnswerType {
         guard let first = raw.first else { return .other }
         let second = raw.count > 1 ? raw[1] : ""
+        // "Since which version …", "in what year …": the preposition only frames the question word.
+        if ["since", "in", "from", "as", "until", "starting", "by"].contains(first),
+           ["which", "what", "when"].contains(second) {
+            return detectAnswerType(raw: Array(raw.dropFirst()), lower: lower)
+        }
+        // "which Python version", "what PostgreSQL release": the thing asked for comes a word later.
+        let timeWords: Set<String> = ["version", "versions", "year", "release", "date"]
+        if ["which", "what"].contains(first), raw.count > 2, timeWords.contains(second) || timeWords.contains(raw[2]) {
+            return .time
+        }
         if first == "how" {
             if ["many", "much", "fast", "quickly", "big", "large", "long", "often", "old"].contains(second) {
                 return .quantity

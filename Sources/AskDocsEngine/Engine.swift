@@ -88,6 +88,7 @@ public final class Engine {
             case "continue": answerParameters.continueBelowCharacters = Int(v)
             case "code": answerParameters.codeOutsideHowToPenalty = v
             case "read": answerParameters.passagesToRead = Int(v)
+            case "unknown": answerParameters.abstainOnUnknownWord = v != 0
             default: break
             }
         }

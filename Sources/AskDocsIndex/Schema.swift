@@ -9,14 +9,15 @@
 //   chunks                        one row per chunk: document, ordinal, kind (prose/code/tableRow),
 //                                 title, heading path ("A › B"), anchor, body, token count, and the
 //                                 space-separated Porter stems of title, headings and body (so that
-//                                 reranking reads them instead of tokenizing and stemming 100 texts a query)
+//                                 reranking reads them instead of tokenizing and stemming 100 texts a query),
+//                                 and the definition-list entry (API signature, glossary term) it lies in
 //   chunks_fts                    FTS5 over chunks(title, headings, body), external content, porter stemming,
 //                                 diacritics folded; default rank bm25 with titles and headings weighted 2
 //   chunks_vocab                  fts5vocab 'row' view: chunks containing each term (for idf)
 //   chunks_vocab_col              fts5vocab 'col' view: the same per column (idf of title and heading matches)
 
 public enum Schema {
-    public static let version: Int32 = 3
+    public static let version: Int32 = 4
 
     /// The stored heading path ("A › B") as its parts, split by bytes: this runs for every candidate.
     public static func headingPath(_ stored: String) -> [String] {
@@ -68,7 +69,8 @@ public enum Schema {
         token_count INTEGER NOT NULL,
         title_stems TEXT NOT NULL,
         heading_stems TEXT NOT NULL,
-        body_stems TEXT NOT NULL
+        body_stems TEXT NOT NULL,
+        entry TEXT
     );
     CREATE INDEX chunks_by_document ON chunks(document_id);
     CREATE TABLE skipped_files(

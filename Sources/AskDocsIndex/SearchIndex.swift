@@ -150,7 +150,7 @@ public final class SearchIndex {
     public func candidates(matching expression: String, limit: Int) throws -> [Candidate] {
         let s = try connection.prepare("""
             SELECT c.id, d.path, c.title, c.headings, c.anchor, c.kind, c.body, f.rank,
-                   c.title_stems, c.heading_stems, c.body_stems
+                   c.title_stems, c.heading_stems, c.body_stems, c.entry
             FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1 ORDER BY rank LIMIT ?2) AS f
             JOIN chunks c ON c.id = f.rowid
             JOIN documents d ON d.id = c.document_id
@@ -166,7 +166,8 @@ public final class SearchIndex {
                 anchor: s.optionalText(4), kind: BlockKind(rawValue: s.text(5)) ?? .prose, text: s.text(6),
                 indexScore: -s.double(7),
                 stems: CandidateStems(title: Self.words(s.text(8)), headings: Self.words(s.text(9)),
-                                      body: Self.words(s.text(10)))))
+                                      body: Self.words(s.text(10))),
+                entry: s.optionalText(11)))
         }
         return out
     }
@@ -310,8 +311,8 @@ public final class IndexWriter {
         let documentID = connection.lastInsertRowID
         let insertChunk = try connection.prepare("""
             INSERT INTO chunks(document_id, ordinal, kind, title, headings, anchor, body, token_count,
-                               title_stems, heading_stems, body_stems)
-            VALUES(?,?,?,?,?,?,?,?,?,?,?)
+                               title_stems, heading_stems, body_stems, entry)
+            VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         let insertFTS = try connection.prepare("INSERT INTO chunks_fts(rowid, title, headings, body) VALUES(?,?,?,?)")
         let titleStems = Stemmer.stems(document.title)
@@ -324,7 +325,7 @@ public final class IndexWriter {
                                  .text(document.title), .text(headings), chunk.anchor.map { .text($0) } ?? .null,
                                  .text(chunk.text), .int(Int64(tokens)),
                                  .text(titleStems.joined(separator: " ")), .text(headingStems.joined(separator: " ")),
-                                 .text(bodyStems.joined(separator: " "))).run()
+                                 .text(bodyStems.joined(separator: " ")), chunk.entry.map { .text($0) } ?? .null).run()
             let chunkID = connection.lastInsertRowID
             try insertFTS.bind(.int(chunkID), .text(document.title), .text(headings), .text(chunk.text)).run()
         }

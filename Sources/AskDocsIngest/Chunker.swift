@@ -1,6 +1,6 @@
 // Cuts sections into chunks of about 150–300 words at paragraph, then sentence, boundaries. A chunk holds
 // blocks of one kind: prose paragraphs, one whole code block, or table rows (each row already carries its
-// headers). Every chunk keeps its section's heading path and anchor.
+// headers). Every chunk keeps its section's heading path and anchor, and the definition-list entry it lies in.
 
 import AskDocsCore
 import Foundation
@@ -16,32 +16,47 @@ public struct Chunker: Sendable {
     public func chunks(of document: Document) -> [Chunk] {
         var out: [Chunk] = []
         for section in document.sections {
-            for (kind, text) in pieces(of: section) {
+            for piece in pieces(of: section) {
                 out.append(Chunk(headingPath: section.headingPath, anchor: section.anchor, ordinal: out.count,
-                                 kind: kind, text: text))
+                                 kind: piece.kind, text: piece.text, entry: piece.entry))
             }
         }
         return out
     }
 
-    /// The section's chunks as (kind, text) in order.
-    func pieces(of section: Section) -> [(BlockKind, String)] {
-        var out: [(BlockKind, String)] = []
+    struct Piece: Equatable {
+        var kind: BlockKind
+        var text: String
+        var entry: String?
+    }
+
+    /// The section's chunks in order. A chunk never spans two definition-list entries, and a prose chunk
+    /// that continues an entry (after its code example, say) starts with the entry's term, so that "New in
+    /// version 3.10." is found, and read, as being about `itertools.pairwise`.
+    func pieces(of section: Section) -> [Piece] {
+        var out: [Piece] = []
         var current: [String] = []
         var currentKind = BlockKind.prose
+        var currentEntry: String?
         var words = 0
+        func add(_ kind: BlockKind, _ text: String, _ entry: String?) {
+            var text = text
+            if kind == .prose, let entry, !text.hasPrefix(entry) { text = entry + "\n\n" + text }
+            out.append(Piece(kind: kind, text: text, entry: entry))
+        }
         func emit() {
             guard !current.isEmpty else { return }
             let sep = currentKind == .tableRow ? "\n" : "\n\n"
-            out.append((currentKind, current.joined(separator: sep)))
+            add(currentKind, current.joined(separator: sep), currentEntry)
             current = []
             words = 0
         }
         for block in section.blocks {
             let n = Self.wordCount(block.text)
+            if block.entry != currentEntry { emit(); currentEntry = block.entry }
             if block.kind == .code {
                 emit()
-                out.append((.code, block.text))
+                add(.code, block.text, block.entry)
                 continue
             }
             if block.kind != currentKind { emit(); currentKind = block.kind }
@@ -53,7 +68,7 @@ public struct Chunker: Sendable {
                 for sentence in SentenceSplitter.sentences(block.text).flatMap(splitRunOn) {
                     let sn = Self.wordCount(sentence)
                     if bufferWords > 0 && bufferWords + sn > targetWords {
-                        out.append((.prose, buffer.joined(separator: " ")))
+                        add(.prose, buffer.joined(separator: " "), block.entry)
                         buffer = []
                         bufferWords = 0
                     }
@@ -73,12 +88,18 @@ public struct Chunker: Sendable {
             if words >= targetWords { emit() }
         }
         emit()
-        // Fold a small tail into the chunk before it when both are prose and the sum stays in bounds.
-        if out.count >= 2, let last = out.last, last.0 == .prose, out[out.count - 2].0 == .prose {
-            let tail = Self.wordCount(last.1)
-            let prev = Self.wordCount(out[out.count - 2].1)
+        // Fold a small tail into the chunk before it when both are prose of the same entry and the sum
+        // stays in bounds.
+        if out.count >= 2, let last = out.last, last.kind == .prose, out[out.count - 2].kind == .prose,
+           last.entry == out[out.count - 2].entry {
+            let tail = Self.wordCount(last.text)
+            let prev = Self.wordCount(out[out.count - 2].text)
             if tail < minWords && prev + tail <= maxWords + minWords {
-                out[out.count - 2].1 += "\n\n" + last.1
+                var tailText = last.text
+                if let entry = last.entry, tailText.hasPrefix(entry + "\n\n") {
+                    tailText.removeFirst(entry.count + 2)
+                }
+                out[out.count - 2].text += "\n\n" + tailText
                 out.removeLast()
             }
         }

@@ -24,6 +24,8 @@ public enum HTMLReader {
         "p", "div", "section", "article", "main", "li", "dd", "dt", "blockquote", "figcaption", "caption", "ul",
         "ol", "dl", "h5", "h6", "br", "hr", "address", "details", "summary", "body", "center", "td", "th", "tr",
     ]
+    /// A definition term longer than this is prose, not the name of an entry.
+    static let maxEntryCharacters = 240
     /// Deeper nesting than this is not content (and would risk the stack); its text still counts.
     static let maxDepth = 400
 
@@ -104,11 +106,54 @@ public enum HTMLReader {
         var htmlTitle: String?
         var h1Title: String?
 
+        /// Terms of the definition-list entries the walk is inside, innermost last (a method's signature
+        /// inside its class's entry).
+        var entries: [String] = []
+
         mutating func flush() {
             let text = inline.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             inline = ""
             guard !text.isEmpty, text != "¶" else { return }
-            sections[sections.count - 1].blocks.append(Block(.prose, text))
+            append(.prose, text)
+        }
+
+        mutating func append(_ kind: BlockKind, _ text: String, entry: String? = nil) {
+            sections[sections.count - 1].blocks.append(Block(kind, text, entry: entry ?? entries.last))
+        }
+
+        /// A definition list: each `<dt>` (an API signature in Sphinx or DocBook output, a glossary term)
+        /// names the entry its `<dd>` describes. Consecutive terms (overloads) share the first one's name.
+        mutating func visitDefinitionList(_ n: xmlNodePtr, depth: Int) {
+            flush()
+            var term: String?
+            var previousWasTerm = false
+            var child = n.pointee.children
+            while let c = child {
+                defer { child = c.pointee.next }
+                let name = c.pointee.type == XML_ELEMENT_NODE
+                    ? c.pointee.name.map { String(cString: $0).lowercased() } ?? "" : ""
+                switch name {
+                case "dt":
+                    let text = HTMLReader.text(of: c).replacingOccurrences(of: "¶", with: "")
+                        .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                    guard !text.isEmpty else { continue }
+                    // A term too long to be a name (a paragraph in a <dt>) is text, not an entry's name.
+                    let isName = text.count <= HTMLReader.maxEntryCharacters
+                    if !previousWasTerm || term == nil { term = isName ? text : nil }
+                    append(.prose, text, entry: term)
+                    previousWasTerm = true
+                case "dd":
+                    previousWasTerm = false
+                    if let term { entries.append(term) }
+                    if let grandchild = c.pointee.children { walk(grandchild, depth: depth + 1) }
+                    flush()
+                    if term != nil { entries.removeLast() }
+                default:
+                    visit(c, depth: depth)
+                    flush()
+                }
+            }
+            flush()
         }
 
         mutating func walk(_ node: xmlNodePtr, depth: Int) {
@@ -158,12 +203,12 @@ public enum HTMLReader {
                 flush()
                 let code = HTMLReader.text(of: n, keepWhitespace: true).trimmingTrailingWhitespace()
                 let trimmed = code.drop { $0 == "\n" }
-                if !trimmed.isEmpty { sections[sections.count - 1].blocks.append(Block(.code, String(trimmed))) }
+                if !trimmed.isEmpty { append(.code, String(trimmed)) }
             case "table":
                 flush()
-                for row in HTMLReader.tableRows(n) {
-                    sections[sections.count - 1].blocks.append(Block(.tableRow, row))
-                }
+                for row in HTMLReader.tableRows(n) { append(.tableRow, row) }
+            case "dl":
+                visitDefinitionList(n, depth: depth + 1)
             case "img":
                 return
             default:

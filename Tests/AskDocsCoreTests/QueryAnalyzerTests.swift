@@ -41,6 +41,10 @@ import Testing
     }
 
     @Test func answerTypes() {
+        #expect(QueryAnalyzer.analyze("Since which Python version is itertools.pairwise available?").answerType == .time)
+        #expect(QueryAnalyzer.analyze("In which version was asyncio.TaskGroup added?").answerType == .time)
+        #expect(QueryAnalyzer.analyze("what python release added match statements").answerType == .time)
+        #expect(QueryAnalyzer.analyze("in which case is it faster").answerType != .time)
         #expect(QueryAnalyzer.analyze("how many live websites run on django").answerType == .quantity)
         #expect(QueryAnalyzer.analyze("how do I install it").answerType == .procedure)
         #expect(QueryAnalyzer.analyze("why is django slow").answerType == .reason)

@@ -237,3 +237,69 @@ enum TextAnchor {
         #expect(a.text.contains("O(1)"), "\(a.text)")
     }
 }
+
+/// API references are lists of entries (a signature, then its description): an answer from a description
+/// is about the entry and is shown under its signature.
+@Suite struct DefinitionEntryTests {
+    static func stats(for q: AnalyzedQuery, chunks: Int = 50) -> CorpusStatistics {
+        var df: [String: Int] = [:]
+        for stem in Set(q.concepts.flatMap { $0.terms.flatMap(\.stems) }) { df[stem] = 2 }
+        return CorpusStatistics(chunkCount: chunks, averageChunkTokens: 30, documentFrequency: df)
+    }
+
+    /// "New in version 3.10." says nothing of pairwise by itself; inside pairwise's entry it answers
+    /// "since which version", and a sentence that names pairwise without a version does not.
+    @Test func aVersionNoteAnswersForItsEntry() {
+        let q = QueryAnalyzer.analyze("Since which Python version is itertools.pairwise available?")
+        #expect(q.answerType == .time)
+        let recipes = Candidate(chunkID: 1, source: "itertools.html", title: "itertools", headingPath: ["Itertools Recipes"],
+                                anchor: nil, kind: .prose,
+                                text: "The accumulate(), compress(), and pairwise() itertools started out as recipes.", indexScore: 1.2)
+        let note = Candidate(chunkID: 2, source: "itertools.html", title: "itertools", headingPath: ["Itertool functions"],
+                             anchor: nil, kind: .prose, text: "itertools.pairwise(iterable)\n\nNew in version 3.10.",
+                             indexScore: 1, entry: "itertools.pairwise(iterable)")
+        let stats = Self.stats(for: q)
+        let ranked = PassageRanker.rank([recipes, note], for: q, statistics: stats)
+        let a = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(a.text == "itertools.pairwise(iterable) — New in version 3.10.")
+        #expect(a.citations.first?.section == "Itertool functions")
+    }
+
+    @Test func aLongSignatureGivesWayToItsName() {
+        let long = "json.dumps(obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, cls=None, indent=None)"
+        #expect(AnswerComposer.underEntry("Serialize obj to a JSON formatted str.", entry: long, limit: 500)
+                == "json.dumps() — Serialize obj to a JSON formatted str.")
+        #expect(AnswerComposer.underEntry("Serialize obj.", entry: "json.dumps(obj)", limit: 500) == "json.dumps(obj) — Serialize obj.")
+        #expect(AnswerComposer.underEntry("BDFL Benevolent Dictator For Life.", entry: "BDFL", limit: 500)
+                == "BDFL — Benevolent Dictator For Life.")
+        #expect(AnswerComposer.entryName("class profile.Profile(timer=None, timeunit=0.0)") == "profile.Profile")
+    }
+
+    /// A word of the question that no chunk holds tells the corpus cannot answer, when the absence tells:
+    /// a name, or any word in a corpus large enough to hold all ordinary English.
+    @Test func unknownWordsThatTell() {
+        /// Statistics in which every word of the question but `missing` is in 3 chunks of `chunks`.
+        func statistics(_ q: AnalyzedQuery, missing: Set<String>, chunks: Int) -> CorpusStatistics {
+            var df: [String: Int] = [:]
+            for c in q.concepts where !missing.contains(c.label) { for t in c.terms { for s in t.stems { df[s] = 3 } } }
+            return CorpusStatistics(chunkCount: chunks, averageChunkTokens: 30, documentFrequency: df)
+        }
+        let jit = QueryAnalyzer.analyze("How do I turn on CPython's experimental JIT compiler?")
+        #expect(AnswerComposer.unknownWords(query: jit, statistics: statistics(jit, missing: ["jit"], chunks: 60)) == ["jit"])
+        let suits = QueryAnalyzer.analyze("Which framework suits a webhook handler?")
+        #expect(AnswerComposer.unknownWords(query: suits, statistics: statistics(suits, missing: ["suits"], chunks: 60)).isEmpty)
+        #expect(AnswerComposer.unknownWords(query: suits, statistics: statistics(suits, missing: ["suits"], chunks: 20_000))
+                == ["suits"])
+        let numbers = QueryAnalyzer.analyze("which code gives the day of the year from 001 to 366?")
+        #expect(AnswerComposer.unknownWords(query: numbers, statistics: statistics(numbers, missing: ["001", "366"],
+                                                                                    chunks: 20_000)).isEmpty)
+        let stats = Self.stats(for: jit)
+        var withoutJIT = stats
+        withoutJIT.documentFrequency["jit"] = nil
+        let cand = Candidate(chunkID: 1, source: "py_compile.html", title: "py_compile", headingPath: ["py_compile"],
+                             anchor: nil, kind: .prose, text: "Turn on the compiler to write byte-code for CPython.", indexScore: 1)
+        let ranked = PassageRanker.rank([cand], for: jit, statistics: withoutJIT)
+        #expect(AnswerComposer.compose(question: jit.text, query: jit, passages: ranked, statistics: withoutJIT).abstained)
+        #expect(!AnswerComposer.compose(question: jit.text, query: jit, passages: ranked, statistics: stats).abstained)
+    }
+}

@@ -221,6 +221,42 @@ import Testing
         #expect(all.contains("JSON is a lightweight data interchange format & more."))
     }
 
+    /// Sphinx's API entries: a signature in <dt>, its description in <dd>, a class's methods nested inside.
+    @Test func definitionListEntriesNameTheirBlocks() {
+        let html = """
+        <html><body><h1>itertools</h1><section id="f"><h2>Itertool functions</h2>
+        <p>Intro before any entry.</p>
+        <dl class="py function"><dt class="sig" id="itertools.pairwise">itertools.pairwise(<em>iterable</em>)<a class="headerlink" href="#itertools.pairwise">¶</a></dt>
+        <dd><p>Return successive overlapping pairs.</p><pre>def pairwise(iterable):
+            return zip(a, b)</pre>
+        <div class="versionadded"><p>New in version 3.10.</p></div></dd></dl>
+        <dl class="py class"><dt id="C">class C</dt><dd><p>A class.</p>
+        <dl class="py method"><dt id="C.m">m(x)</dt><dd><p>A method.</p></dd></dl>
+        <p>Back in the class.</p></dd></dl>
+        <p>After the entries.</p></section></body></html>
+        """
+        let doc = HTMLReader.read(html, source: "itertools.html")
+        let blocks = doc.sections.flatMap(\.blocks)
+        func entry(of text: String) -> String?? { blocks.first { $0.text == text }.map(\.entry) }
+        #expect(entry(of: "Intro before any entry.") == .some(nil))
+        #expect(entry(of: "itertools.pairwise(iterable)") == "itertools.pairwise(iterable)")
+        #expect(entry(of: "Return successive overlapping pairs.") == "itertools.pairwise(iterable)")
+        #expect(entry(of: "New in version 3.10.") == "itertools.pairwise(iterable)")
+        #expect(blocks.first { $0.kind == .code }?.entry == "itertools.pairwise(iterable)")
+        #expect(entry(of: "A method.") == "m(x)")
+        #expect(entry(of: "Back in the class.") == "class C")
+        #expect(entry(of: "After the entries.") == .some(nil))
+
+        // A chunk never spans two entries, and the note after the code example is read under its signature.
+        let chunks = Chunker().chunks(of: doc)
+        let note = chunks.first { $0.text.contains("New in version 3.10.") }
+        #expect(note?.text == "itertools.pairwise(iterable)\n\nNew in version 3.10.")
+        #expect(note?.entry == "itertools.pairwise(iterable)")
+        #expect(chunks.first { $0.text.contains("Intro before") }?.text == "Intro before any entry.")
+        #expect(chunks.first { $0.text.contains("A method.") }?.text == "m(x)\n\nA method.")
+        #expect(chunks.first { $0.text.contains("Back in the class.") }?.text == "class C\n\nBack in the class.")
+    }
+
     @Test func deeplyNestedHTMLDoesNotCrash() {
         let deep = String(repeating: "<div>", count: 10_000) + "<p>deep text here</p>" + String(repeating: "</div>", count: 10_000)
         let doc = HTMLReader.read("<html><body>" + deep + "</body></html>", source: "deep.html")
