@@ -46,6 +46,16 @@ public enum AnswerType: String, Sendable, Equatable {
     case other
 }
 
+/// A word of the question read as another (a typo corrected against the index's vocabulary).
+public struct Correction: Sendable, Equatable {
+    public var word: String
+    public var readAs: String
+    public init(word: String, readAs: String) {
+        self.word = word
+        self.readAs = readAs
+    }
+}
+
 public struct AnalyzedQuery: Sendable, Equatable {
     public var text: String
     public var concepts: [QueryConcept]
@@ -56,7 +66,29 @@ public struct AnalyzedQuery: Sendable, Equatable {
     public var contentWords: [String]
     /// Stems of the things compared in "X or Y" / "X vs Y" questions.
     public var comparedEntities: [String] = []
+    /// Words of the question read as other words (typos corrected against the index's vocabulary), in
+    /// the order of the question.
+    public var corrections: [Correction] = []
     public var isEmpty: Bool { concepts.isEmpty }
+
+    /// The question as searched, for "showing results for …"; nil when nothing was corrected.
+    public var correctedText: String? {
+        corrections.isEmpty ? nil : Self.text(text, readingAs: corrections)
+    }
+
+    static func text(_ text: String, readingAs corrections: [Correction]) -> String {
+        var out = ""
+        var word = ""
+        func flushWord() {
+            out += corrections.first { $0.word == word.lowercased() }?.readAs ?? word
+            word = ""
+        }
+        for ch in text {
+            if ch.isLetter || ch.isNumber { word.append(ch) } else { flushWord(); out.append(ch) }
+        }
+        flushWord()
+        return out
+    }
 }
 
 public enum QueryAnalyzer {
@@ -160,6 +192,16 @@ public enum QueryAnalyzer {
 
     static let synonymWeight = 0.5
     static let variantWeight = 0.85
+
+    /// The question analysed as if it said `corrections`' words (so that a corrected "fastst" is read
+    /// as "fastest", superlative and all); `text` stays what was asked.
+    public static func analyze(_ question: String, readingAs corrections: [Correction]) -> AnalyzedQuery {
+        guard !corrections.isEmpty else { return analyze(question) }
+        var query = analyze(AnalyzedQuery.text(question, readingAs: corrections))
+        query.text = question
+        query.corrections = corrections
+        return query
+    }
 
     public static func analyze(_ question: String) -> AnalyzedQuery {
         // Only a bounded prefix is analysed: a 10 KB paste is a query, not a document.

@@ -45,6 +45,11 @@ public final class Engine {
     /// (another connection's commit moves `data_version`; this engine's own reindex empties it too).
     var siblingCache: [String: [String: Set<String>]] = [:]
     var siblingCacheVersion: Int64 = -1
+    /// The index's vocabulary for typo correction, read on the first question that needs it and kept
+    /// until the index changes.
+    var vocabularyCache: (version: Int64, vocabulary: Vocabulary)?
+    /// Whether question words that no chunk holds are read as the closest indexed word.
+    public var correctsTypos = true
 
     /// Opens (creating if needed) the index at `indexPath` for the corpus at `corpusPath` (nil: the folder
     /// recorded in the index).
@@ -130,8 +135,15 @@ public final class Engine {
     }
 
     public func search(_ query: AnalyzedQuery, limit: Int) throws -> SearchOutcome {
-        let stems = Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) })
-        let statistics = try index.statistics(for: stems)
+        var query = query
+        var statistics = try index.statistics(for: Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }))
+        if correctsTypos, query.corrections.isEmpty {
+            let corrections = try typoCorrections(for: query, statistics: statistics)
+            if !corrections.isEmpty {
+                query = QueryAnalyzer.analyze(query.text, readingAs: corrections)
+                statistics = try index.statistics(for: Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }))
+            }
+        }
         let beyond = FTSExpression.termsBeyondBudget(query, statistics: statistics, budget: postingsBudget)
         guard let expression = FTSExpression.render(query, skip: { beyond.contains($0.surface) }) else {
             return SearchOutcome(query: query, expression: nil, statistics: statistics, passages: [])
@@ -160,6 +172,29 @@ public final class Engine {
                                             alternatives: outcome.alternatives,
                                             parameters: answerParameters)
         return (answer, outcome)
+    }
+
+    /// The corrections for each correctable word of the question that no chunk holds: the closest word
+    /// the index has, as the corpus writes it.
+    func typoCorrections(for query: AnalyzedQuery, statistics: CorpusStatistics) throws -> [Correction] {
+        let unknown = query.concepts.filter { concept in
+            TypoCorrector.allowedEdits(forLength: concept.label.count) > 0
+                && TypoCorrector.isCorrectable(concept.label, in: query.text)
+                && concept.terms.allSatisfy { $0.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 } }
+        }
+        guard !unknown.isEmpty else { return [] }
+        let version = try index.dataVersion()
+        if vocabularyCache?.version != version { vocabularyCache = (version, try index.vocabulary()) }
+        guard let vocabulary = vocabularyCache?.vocabulary else { return [] }
+        var out: [Correction] = []
+        for concept in unknown {
+            guard let stem = concept.terms.first?.stems.first,
+                  let term = TypoCorrector.closest(to: stem, edits: TypoCorrector.allowedEdits(forLength: concept.label.count),
+                                                   in: vocabulary),
+                  let surface = try index.surfaceForm(ofTerm: term) else { continue }
+            out.append(Correction(word: concept.label, readAs: surface))
+        }
+        return out
     }
 
     /// Names that take each other's place in parallel headings of the documents being read. Each

@@ -46,11 +46,24 @@ public struct SearchResult: Sendable, Codable, Equatable {
 
 public struct SearchResponse: Sendable, Codable, Equatable {
     public var query: String
+    /// The query as searched when a word of it was corrected ("showing results for …"); the key is
+    /// present only then, so that the contract's shape is unchanged for every other query.
+    public var showingResultsFor: String?
     public var results: [SearchResult]
+
+    enum CodingKeys: String, CodingKey { case query, showingResultsFor, results }
 
     public init(_ outcome: SearchOutcome) {
         query = outcome.query.text
+        showingResultsFor = outcome.query.correctedText
         results = outcome.passages.map { SearchResult($0, query: outcome.query) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(query, forKey: .query)
+        try c.encodeIfPresent(showingResultsFor, forKey: .showingResultsFor)
+        try c.encode(results, forKey: .results)
     }
 }
 
@@ -80,14 +93,30 @@ public struct CitationJSON: Sendable, Codable, Equatable {
 
 public struct AskResponse: Sendable, Codable, Equatable {
     public var question: String
+    /// The question as searched when a word of it was corrected ("showing results for …"); the key is
+    /// present only then.
+    public var showingResultsFor: String?
     public var answer: String
     public var abstained: Bool
     public var citations: [CitationJSON]
     public var passages: [SearchResult]
 
+    enum CodingKeys: String, CodingKey { case question, showingResultsFor, answer, abstained, citations, passages }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(question, forKey: .question)
+        try c.encodeIfPresent(showingResultsFor, forKey: .showingResultsFor)
+        try c.encode(answer, forKey: .answer)
+        try c.encode(abstained, forKey: .abstained)
+        try c.encode(citations, forKey: .citations)
+        try c.encode(passages, forKey: .passages)
+    }
+
     /// The passages are those the answer was read from (for an abstention: the closest matches).
     public init(_ answer: Answer, query: AnalyzedQuery, passageLimit: Int = 3) {
         question = answer.question
+        showingResultsFor = query.correctedText
         self.answer = answer.text
         abstained = answer.abstained
         citations = answer.citations.map(CitationJSON.init)

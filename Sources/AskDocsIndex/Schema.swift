@@ -15,9 +15,10 @@
 //                                 diacritics folded; default rank bm25 with titles and headings weighted 2
 //   chunks_vocab                  fts5vocab 'row' view: chunks containing each term (for idf)
 //   chunks_vocab_col              fts5vocab 'col' view: the same per column (idf of title and heading matches)
+//   chunks_vocab_instance         fts5vocab 'instance' view: where each term occurs (a corrected word's spelling)
 
 public enum Schema {
-    public static let version: Int32 = 4
+    public static let version: Int32 = 5
 
     /// The stored heading path ("A › B") as its parts, split by bytes: this runs for every candidate.
     public static func headingPath(_ stored: String) -> [String] {
@@ -86,11 +87,13 @@ public enum Schema {
     );
     CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
     CREATE VIRTUAL TABLE chunks_vocab_col USING fts5vocab(chunks_fts, 'col');
+    CREATE VIRTUAL TABLE chunks_vocab_instance USING fts5vocab(chunks_fts, 'instance');
     INSERT INTO chunks_fts(chunks_fts, rank) VALUES('rank', 'bm25(\(bm25Weights.title), \(bm25Weights.headings), \(bm25Weights.body))');
     PRAGMA user_version = \(version);
     """
 
     public static let drop = """
+    DROP TABLE IF EXISTS chunks_vocab_instance;
     DROP TABLE IF EXISTS chunks_vocab_col;
     DROP TABLE IF EXISTS chunks_vocab;
     DROP TABLE IF EXISTS chunks_fts;

@@ -246,6 +246,33 @@ public final class SearchIndex {
                                 headingFrequency: headingFrequencies)
     }
 
+    /// Every indexed term (a Porter stem) with the number of chunks holding it: what typo correction
+    /// searches.
+    public func vocabulary() throws -> Vocabulary {
+        let s = try connection.prepare("SELECT term, doc FROM chunks_vocab")
+        defer { s.finish() }
+        var terms: [(term: String, chunks: Int)] = []
+        while try s.step() { terms.append((s.text(0), Int(s.int(1)))) }
+        return Vocabulary(terms)
+    }
+
+    /// A word of the corpus whose stem is `term`, as the text writes it (folded like the tokenizer
+    /// folds): "database" for `databas`, so that a correction is shown as a word, not a stem.
+    public func surfaceForm(ofTerm term: String) throws -> String? {
+        let s = try connection.prepare("SELECT doc, col, offset FROM chunks_vocab_instance WHERE term = ? LIMIT 1")
+        try s.bind(.text(term))
+        guard try s.step() else { s.finish(); return nil }
+        let (chunk, column, offset) = (s.int(0), s.text(1), Int(s.int(2)))
+        s.finish()
+        guard ["title", "headings", "body"].contains(column) else { return nil }
+        let text = try connection.prepare("SELECT \(column) FROM chunks WHERE id = ?")
+        defer { text.finish() }
+        try text.bind(.int(chunk))
+        guard try text.step() else { return nil }
+        let words = Tokenizer.words(text.text(0))
+        return offset < words.count ? words[offset] : nil
+    }
+
     /// SQLite's and FTS5's own consistency checks; nil when both pass.
     public func integrityProblems() throws -> String? {
         let s = try connection.prepare("PRAGMA integrity_check")

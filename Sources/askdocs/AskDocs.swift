@@ -158,7 +158,8 @@ struct Ask: ParsableCommand {
             if options.json {
                 print(JSONOutput.encode(AskResponse(answer, query: outcome.query)))
             } else {
-                print(TerminalFormat.answer(answer, width: Terminal.width, colour: Terminal.stdoutIsColourTerminal))
+                print(TerminalFormat.answer(answer, correctedQuestion: outcome.query.correctedText,
+                                            width: Terminal.width, colour: Terminal.stdoutIsColourTerminal))
                 if explain { print(TerminalFormat.explanation(answer, outcome)) }
             }
         }

@@ -56,7 +56,8 @@ struct REPL {
                 last = result
                 conversation.append(ConversationTurn(question: input,
                                                      answer: result.answer.abstained ? "" : result.answer.text))
-                print(TerminalFormat.answer(result.answer, width: Terminal.width, colour: Terminal.stdoutIsColourTerminal))
+                print(TerminalFormat.answer(result.answer, correctedQuestion: result.search.query.correctedText,
+                                            width: Terminal.width, colour: Terminal.stdoutIsColourTerminal))
             } catch {
                 print("error: \(error)")
             }

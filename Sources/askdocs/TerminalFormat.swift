@@ -75,8 +75,10 @@ enum TerminalFormat {
         anchor.map { "\(source)#\($0)" } ?? source
     }
 
-    static func answer(_ answer: Answer, width: Int, colour: Bool) -> String {
-        var out = wrap(answer.text, width: width)
+    /// The answer and its citations; `correctedQuestion` is what was searched when a typo was corrected.
+    static func answer(_ answer: Answer, correctedQuestion: String? = nil, width: Int, colour: Bool) -> String {
+        var out = correctedQuestion.map { dim("Showing results for “\($0)”", colour) + "\n" } ?? ""
+        out += wrap(answer.text, width: width)
         if answer.abstained {
             let near = answer.passages.prefix(3)
             if !near.isEmpty {
@@ -97,7 +99,7 @@ enum TerminalFormat {
 
     static func search(_ outcome: SearchOutcome) -> String {
         guard !outcome.passages.isEmpty else { return "No results for “\(outcome.query.text)”." }
-        var out: [String] = []
+        var out: [String] = outcome.query.correctedText.map { ["Showing results for “\($0)”"] } ?? []
         for (i, p) in outcome.passages.enumerated() {
             let c = p.candidate
             out.append("\(i + 1). \(c.title) › \(c.sectionLabel)  [\(location(source: c.source, anchor: c.anchor)), "
@@ -123,6 +125,9 @@ enum TerminalFormat {
             }
             out.append("  \(c.label)\(c.count > 1 ? " (asked \(c.count)×)" : ""): " + terms.joined(separator: ", "))
         }
+        for c in outcome.query.corrections { out.append("Typo: “\(c.word)” is in no chunk; read as “\(c.readAs)”") }
+        let unknown = AnswerComposer.unknownWords(query: outcome.query, statistics: outcome.statistics)
+        if !unknown.isEmpty { out.append("In no chunk of the corpus (so: abstain): " + unknown.joined(separator: ", ")) }
         out.append("FTS5 expression: \(outcome.expression ?? "(none)")")
         out.append("Top passages:")
         for (i, p) in outcome.passages.prefix(5).enumerated() {

@@ -106,6 +106,23 @@ import Testing
         return engine
     }
 
+    /// Typos are read as the closest word the corpus has, and the user is told; exact words are never
+    /// touched, and a misspelt word with nothing near it is left as it is.
+    @Test func typosAreCorrectedAgainstTheCorpusAndSaidSo() throws {
+        let engine = try Self.engine()
+        let (answer, outcome) = try engine.ask("which is fastst with a databse?")
+        #expect(outcome.query.correctedText == "which is fastest with a database?")
+        #expect(answer.text.contains("440") && answer.text.contains("344"), "\(answer.text)")
+        #expect(answer.citations.first?.section == "Real-World Benchmark With Database Calls")
+        let json = JSONOutput.encode(AskResponse(answer, query: outcome.query))
+        #expect(json.contains(#""showingResultsFor":"which is fastest with a database?""#))
+        #expect(try engine.search("djnago admin").query.correctedText == "django admin")
+        let exact = try engine.ask("which is fastest with a database?")
+        #expect(exact.search.query.corrections.isEmpty)
+        #expect(JSONOutput.encode(AskResponse(exact.answer, query: exact.search.query)).contains("showingResultsFor") == false)
+        #expect(try engine.search("xqzvwk framework").query.corrections.isEmpty)
+    }
+
     @Test func theFlagshipQuestion() throws {
         let (answer, _) = try Self.engine().ask("which is fastest with a database?")
         #expect(!answer.abstained)
