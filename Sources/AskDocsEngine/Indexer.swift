@@ -110,9 +110,9 @@ public enum Indexer {
                            read: (CorpusFile) throws -> Data = contents(of:)) throws -> IndexSummary {
         let start = Date()
         var summary = IndexSummary()
-        summary.full = full
         summary.schemaRebuilt = index.schemaWasRebuilt
         let full = full || index.schemaWasRebuilt
+        summary.full = full
         let plan = try plan(corpus: corpus, index: index, full: full)
         summary.skippedFiles = plan.scanSkipped
         let rootPath = (corpus as NSString).standardizingPath
