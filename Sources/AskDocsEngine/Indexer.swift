@@ -64,7 +64,10 @@ public enum Indexer {
         let readable = files.filter { DocumentFormat(path: $0.relativePath) != nil }
         var knownSkipped: [SkippedFile] = []
         let toRead = full ? readable : readable.filter { f in
-            if let skip = skips[PathKey(f.relativePath)], skip.size == f.size, skip.mtime == f.mtime {
+            // A file skipped as unreadable is tried again once it can be read: fixing its permissions
+            // changes its ctime, not the mtime recorded.
+            if let skip = skips[PathKey(f.relativePath)], skip.size == f.size, skip.mtime == f.mtime,
+               !(skip.reason.hasPrefix(unreadablePrefix) && access(f.absolutePath, R_OK) == 0) {
                 knownSkipped.append(SkippedFile(path: f.relativePath, reason: skip.reason))
                 return false
             }
@@ -155,8 +158,10 @@ public enum Indexer {
                     do {
                         data = try read(file)
                     } catch {
-                        // Not remembered: a permission fixed or a file restored is retried on the next run.
-                        try skip(SkipReason.unreadable(Self.reason(error)).description, remember: false)
+                        // Remembered, or every `ask` would see it pending and reindex; but not a file gone
+                        // since the scan, which the next scan will not list.
+                        let gone = (error as? FileReadError)?.code == ENOENT
+                        try skip(SkipReason.unreadable(Self.reason(error)).description, remember: !gone)
                         continue
                     }
                     let hash = sha256(data)
@@ -192,6 +197,8 @@ public enum Indexer {
         summary.seconds = Date().timeIntervalSince(start)
         return summary
     }
+
+    static let unreadablePrefix = SkipReason.unreadable("").description
 
     static func reason(_ error: Error) -> String {
         if let error = error as? FileReadError { return error.description }

@@ -170,6 +170,13 @@ import Glibc
             let summary = try engine.reindex()
             #expect(Self.reasons(summary) == ["locked.md": "unreadable: Permission denied"])
             #expect(summary.added == 1)
+            // Remembered: the index counts as current, so asking does not reindex every time…
+            #expect(try engine.staleness()?.isCurrent == true)
+            // …until the file can be read, though its mtime did not move.
+            #expect(chmod(locked, 0o644) == 0)
+            #expect(try engine.staleness()?.isCurrent == false)
+            #expect(try engine.reindex().added == 1)
+            try Self.expectAnswer(engine, "what does the ibex climb?", cites: "locked.md")
         } else {
             // Running as root: mode 000 does not stop root from reading, so the file is rightly indexed.
             // The permission failure itself then comes through the indexer's file-reading seam, as the
@@ -180,7 +187,9 @@ import Glibc
             })
             #expect(Self.reasons(summary) == ["locked.md": "unreadable: Permission denied"])
             #expect(summary.added == 1)
-            // Not remembered as skipped: the next run tries again, and (as root) reads it.
+            #expect(try engine.index.storedSkips()[PathKey("locked.md")]?.reason == "unreadable: Permission denied")
+            // Remembered, but retried as soon as it can be read, which (as root) it can.
+            #expect(try engine.staleness()?.isCurrent == false)
             #expect(try engine.reindex().added == 1)
             try Self.expectAnswer(engine, "what does the ibex climb?", cites: "locked.md")
         }
