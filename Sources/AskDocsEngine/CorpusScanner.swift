@@ -38,10 +38,17 @@ public enum CorpusScanner {
             }
             var names: [String] = []
             while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                let (name, valid) = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    let bytes = raw.prefix(while: { $0 != 0 })
+                    return (String(decoding: bytes, as: UTF8.self), String(validating: bytes, as: UTF8.self) != nil)
                 }
                 if name == "." || name == ".." || name.hasPrefix(".") { continue }
+                // A repaired name would not open; saying so beats a puzzling "cannot stat".
+                guard valid else {
+                    skipped.append(SkippedFile(path: rel.isEmpty ? name : rel + "/" + name,
+                                               reason: "name is not valid UTF-8, not read (rename it to index it)"))
+                    continue
+                }
                 names.append(name)
             }
             closedir(dir)

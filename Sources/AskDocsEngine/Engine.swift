@@ -55,16 +55,18 @@ public final class Engine {
     /// recorded in the index).
     public init(indexPath: String, corpusPath: String? = nil) throws {
         self.indexPath = indexPath
-        index = try SearchIndex(writableAt: indexPath)
-        self.corpusPath = try corpusPath ?? index.meta("corpus_root")
+        let index = try SearchIndex(writableAt: indexPath)
+        self.index = index
+        self.corpusPath = try Self.reportingDamage(indexPath) { try corpusPath ?? index.meta("corpus_root") }
         applyOverrides(ProcessInfo.processInfo.environment["ASKDOCS_RANKING"] ?? "")
     }
 
     /// Opens an existing index for queries only (the server's readers): no corpus checks, no writes.
     public init(readingAt indexPath: String) throws {
         self.indexPath = indexPath
-        index = try SearchIndex(readingAt: indexPath)
-        corpusPath = try index.meta("corpus_root")
+        let index = try SearchIndex(readingAt: indexPath)
+        self.index = index
+        corpusPath = try Self.reportingDamage(indexPath) { try index.meta("corpus_root") }
         applyOverrides(ProcessInfo.processInfo.environment["ASKDOCS_RANKING"] ?? "")
     }
 
@@ -101,6 +103,24 @@ public final class Engine {
 
     public var schemaWasRebuilt: Bool { index.schemaWasRebuilt }
 
+    /// SQLite notices a damaged page only when it reads it: a query or a reindex, long after opening.
+    /// Wherever that happens, the error is the one opening gives, which names `askdocs index --full`.
+    static func reportingDamage<T>(_ indexPath: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SQLiteError where error.isCorruption {
+            throw IndexError.damaged(path: indexPath, detail: error.message)
+        }
+    }
+
+    func reportingDamage<T>(_ body: () throws -> T) throws -> T { try Self.reportingDamage(indexPath, body) }
+
+    /// Whether `error` says the index file is damaged (what `askdocs index --full` recovers from).
+    public static func isDamagedIndex(_ error: Error) -> Bool {
+        if case IndexError.damaged = error { return true }
+        return false
+    }
+
     /// Uses `path` as the corpus when the index records none (a new index).
     public func adoptCorpus(_ path: String) { corpusPath = path }
 
@@ -109,23 +129,31 @@ public final class Engine {
     public func reindex(full: Bool = false, progress: Indexer.Progress? = nil) throws -> IndexSummary {
         guard let corpusPath else { throw EngineError.corpusMissing("(none recorded in the index)") }
         siblingCache.removeAll()
-        return try Indexer.run(corpus: corpusPath, index: index, full: full, progress: progress)
+        return try reportingDamage { try Indexer.run(corpus: corpusPath, index: index, full: full, progress: progress) }
     }
 
     /// Whether the corpus has files the index has not seen (new, changed, removed); nil if the index has
     /// no corpus to compare with.
     public func staleness() throws -> IndexPlan? {
         guard let corpusPath else { return nil }
-        return try Indexer.plan(corpus: corpusPath, index: index, full: false)
+        return try reportingDamage { try Indexer.plan(corpus: corpusPath, index: index, full: false) }
     }
 
-    public func counts() throws -> (documents: Int, chunks: Int) { try index.counts() }
+    public func counts() throws -> (documents: Int, chunks: Int) { try reportingDamage { try index.counts() } }
 
     /// Changes whenever an index run commits (from this process or another): cached answers keyed on it
     /// are never stale.
-    public func indexGeneration() throws -> String { try index.meta("indexed_at") ?? "" }
+    public func indexGeneration() throws -> String { try reportingDamage { try index.meta("indexed_at") ?? "" } }
 
-    public func integrityProblems() throws -> String? { try index.integrityProblems() }
+    /// SQLite's and FTS5's consistency checks; nil when both pass. Damage bad enough to stop the check
+    /// itself is a problem found, not an error.
+    public func integrityProblems() throws -> String? {
+        do {
+            return try index.integrityProblems()
+        } catch let error as SQLiteError where error.isCorruption {
+            return error.message
+        }
+    }
 
     // MARK: Querying
 
@@ -135,6 +163,10 @@ public final class Engine {
     }
 
     public func search(_ query: AnalyzedQuery, limit: Int) throws -> SearchOutcome {
+        try reportingDamage { try rankedSearch(query, limit: limit) }
+    }
+
+    func rankedSearch(_ query: AnalyzedQuery, limit: Int) throws -> SearchOutcome {
         var query = query
         var statistics = try index.statistics(for: Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }))
         if correctsTypos, query.corrections.isEmpty {

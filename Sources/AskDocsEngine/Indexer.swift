@@ -8,6 +8,13 @@ import AskDocsIngest
 import COpenSSLCrypto
 import Foundation
 
+/// An errno from reading a corpus file; its description is the system's one-line message.
+public struct FileReadError: Error, CustomStringConvertible, Sendable {
+    public var code: Int32
+    public init(code: Int32) { self.code = code }
+    public var description: String { String(cString: strerror(code)) }
+}
+
 public struct IndexSummary: Sendable, Codable, Equatable {
     public var added = 0
     public var updated = 0
@@ -40,7 +47,7 @@ public struct IndexSummary: Sendable, Codable, Equatable {
 public struct IndexPlan: Sendable {
     public var files: [CorpusFile]
     public var scanSkipped: [SkippedFile]
-    public var stored: [String: StoredDocument]
+    public var stored: [PathKey: StoredDocument]
     /// Files new or with another size/mtime than recorded.
     public var toRead: [CorpusFile]
     public var vanished: [StoredDocument]
@@ -57,33 +64,58 @@ public enum Indexer {
         let readable = files.filter { DocumentFormat(path: $0.relativePath) != nil }
         var knownSkipped: [SkippedFile] = []
         let toRead = full ? readable : readable.filter { f in
-            if let skip = skips[f.relativePath], skip.size == f.size, skip.mtime == f.mtime {
+            // A file skipped as unreadable is tried again once it can be read: fixing its permissions
+            // changes its ctime, not the mtime recorded.
+            if let skip = skips[PathKey(f.relativePath)], skip.size == f.size, skip.mtime == f.mtime,
+               !(skip.reason.hasPrefix(unreadablePrefix) && access(f.absolutePath, R_OK) == 0) {
                 knownSkipped.append(SkippedFile(path: f.relativePath, reason: skip.reason))
                 return false
             }
-            guard let s = stored[f.relativePath] else { return true }
+            guard let s = stored[PathKey(f.relativePath)] else { return true }
             return s.size != f.size || s.mtime != f.mtime
         }
-        let present = Set(readable.map(\.relativePath))
-        let vanished = stored.values.filter { !present.contains($0.path) }.sorted { $0.path < $1.path }
+        let present = Set(readable.map { PathKey($0.relativePath) })
+        let vanished = stored.values.filter { !present.contains(PathKey($0.path)) }.sorted { $0.path < $1.path }
         let unsupported = files.filter { DocumentFormat(path: $0.relativePath) == nil }.map {
             SkippedFile(path: $0.relativePath,
                         reason: SkipReason.unsupportedType(($0.relativePath as NSString).pathExtension.lowercased()).description)
         }
-        let skippedPaths = Set(knownSkipped.map(\.path))
-        return IndexPlan(files: readable.filter { !skippedPaths.contains($0.relativePath) },
+        let skippedPaths = Set(knownSkipped.map { PathKey($0.path) })
+        return IndexPlan(files: readable.filter { !skippedPaths.contains(PathKey($0.relativePath)) },
                          scanSkipped: skipped + unsupported + knownSkipped, stored: stored, toRead: toRead,
                          vanished: vanished)
     }
 
-    /// Updates `index` from the folder `corpus`. `full` rebuilds every document from scratch.
+    /// Reads a file's bytes with open(2) and read(2): not a memory map, since a file truncated by another
+    /// process while mapped would kill the indexer with SIGBUS, and the errno itself, so that the skip
+    /// message says what happened ("No such file or directory" for a file deleted since the scan).
+    public static func contents(of file: CorpusFile) throws -> Data {
+        let fd = open(file.absolutePath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileReadError(code: errno) }
+        defer { close(fd) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n == 0 { return data }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileReadError(code: errno)
+            }
+            data.append(contentsOf: buffer[..<n])
+        }
+    }
+
+    /// Updates `index` from the folder `corpus`. `full` rebuilds every document from scratch. `read` is
+    /// how file bytes are loaded (tests substitute one that changes the corpus mid-run).
     public static func run(corpus: String, index: SearchIndex, full: Bool = false, chunker: Chunker = Chunker(),
-                           progress: Progress? = nil) throws -> IndexSummary {
+                           sizeLimit: Int = SourceDecoder.defaultSizeLimit, progress: Progress? = nil,
+                           read: (CorpusFile) throws -> Data = contents(of:)) throws -> IndexSummary {
         let start = Date()
         var summary = IndexSummary()
-        summary.full = full
         summary.schemaRebuilt = index.schemaWasRebuilt
         let full = full || index.schemaWasRebuilt
+        summary.full = full
         let plan = try plan(corpus: corpus, index: index, full: full)
         summary.skippedFiles = plan.scanSkipped
         let rootPath = (corpus as NSString).standardizingPath
@@ -100,38 +132,49 @@ public enum Indexer {
                     summary.removed += 1
                     summary.changedPaths.append(gone.path)
                 }
-                let readSet = Set(plan.toRead.map(\.relativePath))
-                summary.unchanged = plan.files.filter { !readSet.contains($0.relativePath) }.count
+                let readSet = Set(plan.toRead.map { PathKey($0.relativePath) })
+                summary.unchanged = plan.files.filter { !readSet.contains(PathKey($0.relativePath)) }.count
                 for (i, file) in plan.toRead.enumerated() {
                     progress?(i, plan.toRead.count)
-                    let previous = full ? nil : plan.stored[file.relativePath]
-                    let data: Data
-                    do {
-                        data = try Data(contentsOf: URL(fileURLWithPath: file.absolutePath), options: .mappedIfSafe)
-                    } catch {
-                        let reason = SkipReason.unreadable(Self.reason(error)).description
+                    let previous = full ? nil : plan.stored[PathKey(file.relativePath)]
+                    func skip(_ reason: String, remember: Bool) throws {
                         summary.skippedFiles.append(SkippedFile(path: file.relativePath, reason: reason))
-                        if let previous { try writer.remove(documentID: previous.id); summary.removed += 1 }
-                        continue
-                    }
-                    let hash = sha256(data)
-                    if let previous, previous.contentHash == hash {
-                        try writer.touch(documentID: previous.id, mtime: file.mtime)
-                        summary.unchanged += 1
-                        continue
-                    }
-                    let document: Document
-                    do {
-                        document = try DocumentReader.read(data, source: file.relativePath)
-                    } catch {
-                        summary.skippedFiles.append(SkippedFile(path: file.relativePath, reason: "\(error)"))
-                        try writer.recordSkip(path: file.relativePath, size: file.size, mtime: file.mtime,
-                                              reason: "\(error)")
+                        if remember {
+                            try writer.recordSkip(path: file.relativePath, size: file.size, mtime: file.mtime,
+                                                  reason: reason)
+                        }
                         if let previous {
                             try writer.remove(documentID: previous.id)
                             summary.removed += 1
                             summary.changedPaths.append(file.relativePath)
                         }
+                    }
+                    // Known from the scan: an oversized file is never read (or hashed) at all.
+                    if file.size > Int64(sizeLimit) {
+                        try skip(SkipReason.tooLarge(bytes: Int(file.size), limit: sizeLimit).description, remember: true)
+                        continue
+                    }
+                    let data: Data
+                    do {
+                        data = try read(file)
+                    } catch {
+                        // Remembered, or every `ask` would see it pending and reindex; but not a file gone
+                        // since the scan, which the next scan will not list.
+                        let gone = (error as? FileReadError)?.code == ENOENT
+                        try skip(SkipReason.unreadable(Self.reason(error)).description, remember: !gone)
+                        continue
+                    }
+                    let hash = sha256(data)
+                    if let previous, previous.contentHash == hash {
+                        try writer.touch(documentID: previous.id, size: file.size, mtime: file.mtime)
+                        summary.unchanged += 1
+                        continue
+                    }
+                    let document: Document
+                    do {
+                        document = try DocumentReader.read(data, source: file.relativePath, sizeLimit: sizeLimit)
+                    } catch {
+                        try skip("\(error)", remember: true)
                         continue
                     }
                     try writer.forgetSkip(path: file.relativePath)
@@ -155,7 +198,10 @@ public enum Indexer {
         return summary
     }
 
+    static let unreadablePrefix = SkipReason.unreadable("").description
+
     static func reason(_ error: Error) -> String {
+        if let error = error as? FileReadError { return error.description }
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
            underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {

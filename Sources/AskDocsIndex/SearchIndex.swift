@@ -23,6 +23,15 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// A corpus path compared byte for byte. Swift's String equality is Unicode canonical equivalence, so
+/// "café" composed and decomposed, two distinct files on Linux (and two rows of `documents`), would be one
+/// dictionary key: one file's record would stand for the other's, and the next run would insert a
+/// duplicate path.
+public struct PathKey: Hashable, Sendable {
+    public let utf8: [UInt8]
+    public init(_ path: String) { utf8 = Array(path.utf8) }
+}
+
 /// What the index remembers of a source file, to decide whether it changed.
 public struct StoredDocument: Sendable, Equatable {
     public var id: Int64
@@ -109,21 +118,21 @@ public final class SearchIndex {
 
     // MARK: Writing
 
-    public func storedDocuments() throws -> [String: StoredDocument] {
+    public func storedDocuments() throws -> [PathKey: StoredDocument] {
         let s = try connection.prepare("SELECT id, path, content_hash, size, mtime FROM documents")
-        var out: [String: StoredDocument] = [:]
+        var out: [PathKey: StoredDocument] = [:]
         while try s.step() {
             let d = StoredDocument(id: s.int(0), path: s.text(1), contentHash: s.text(2), size: s.int(3), mtime: s.double(4))
-            out[d.path] = d
+            out[PathKey(d.path)] = d
         }
         return out
     }
 
     /// Files skipped before, with the size and mtime they had then and why.
-    public func storedSkips() throws -> [String: (size: Int64, mtime: Double, reason: String)] {
+    public func storedSkips() throws -> [PathKey: (size: Int64, mtime: Double, reason: String)] {
         let s = try connection.prepare("SELECT path, size, mtime, reason FROM skipped_files")
-        var out: [String: (size: Int64, mtime: Double, reason: String)] = [:]
-        while try s.step() { out[s.text(0)] = (s.int(1), s.double(2), s.text(3)) }
+        var out: [PathKey: (size: Int64, mtime: Double, reason: String)] = [:]
+        while try s.step() { out[PathKey(s.text(0))] = (s.int(1), s.double(2), s.text(3)) }
         return out
     }
 
@@ -324,9 +333,11 @@ public final class IndexWriter {
         try connection.prepare("DELETE FROM skipped_files WHERE path = ?").bind(.text(path)).run()
     }
 
-    /// Records a file whose content is unchanged but whose mtime moved, so it is not hashed again.
-    public func touch(documentID id: Int64, mtime: Double) throws {
-        try connection.prepare("UPDATE documents SET mtime = ? WHERE id = ?").bind(.double(mtime), .int(id)).run()
+    /// Records a file whose content is unchanged but whose mtime (or recorded size: a file rewritten between
+    /// a scan and its read was stored with the scan's size) moved, so it is not hashed again.
+    public func touch(documentID id: Int64, size: Int64, mtime: Double) throws {
+        try connection.prepare("UPDATE documents SET size = ?, mtime = ? WHERE id = ?")
+            .bind(.int(size), .double(mtime), .int(id)).run()
     }
 
     public func add(_ document: Document, chunks: [Chunk], contentHash: String, size: Int64, mtime: Double) throws {

@@ -83,25 +83,32 @@ struct Index: ParsableCommand {
         guard FileManager.default.fileExists(atPath: corpus) else {
             throw CLIError("no corpus folder at \(corpus); pass --corpus DIR")
         }
-        let engine: Engine
+        let summary: IndexSummary
         do {
-            engine = try Engine(indexPath: location.index, corpusPath: corpus)
+            summary = try indexOnce()
         } catch {
-            guard full else { throw CLIError("\(error)") }
-            // --full on a damaged file: move it aside and start over.
+            // --full on a damaged file: move it aside and start over. Damage can surface on opening or only
+            // once the run reads a bad page, so both are recovered from; any other error (a lock held too
+            // long, a full disk) leaves the file where it is.
+            guard full, Engine.isDamagedIndex(error) else { throw CLIError("\(error)") }
             try? FileManager.default.removeItem(atPath: location.index + ".damaged")
             try? FileManager.default.moveItem(atPath: location.index, toPath: location.index + ".damaged")
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location.index + suffix) }
             Terminal.note("askdocs: the old index was unreadable; moved it to \(location.index).damaged")
-            engine = try Engine(indexPath: location.index, corpusPath: corpus)
+            summary = try CLIError.reporting { try indexOnce() }
         }
-        if engine.schemaWasRebuilt {
-            Terminal.note("askdocs: the index had another schema version; rebuilding it from the corpus")
-        }
-        let summary = try engine.reindex(full: full, progress: Terminal.progressBar())
         Terminal.reportSkipped(summary.skippedFiles, all: verbose)
         if verbose { for path in summary.changedPaths { print("  changed: \(path)") } }
         print(summary.line)
+    }
+
+    /// Opens the index and runs one index pass; the engine (and its connection) is gone when this returns.
+    func indexOnce() throws -> IndexSummary {
+        let engine = try Engine(indexPath: location.index, corpusPath: corpus)
+        if engine.schemaWasRebuilt {
+            Terminal.note("askdocs: the index had another schema version; rebuilding it from the corpus")
+        }
+        return try engine.reindex(full: full, progress: Terminal.progressBar())
     }
 }
 

@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""Crash safety of the index (issue #6): SIGKILL `askdocs index` at random moments while it moves the index
+between two corpora, and check after every kill that the file is intact (SQLite's and FTS5's integrity
+checks) and holds exactly the old corpus or exactly the new one, never a mix. Then a last `index` must
+complete, and damaged copies of the index must give one line naming `askdocs index --full`, which recovers.
+
+    python3 scripts/crash_reindex.py [--kills 100] [--watch-kills 0] [--seed N] [--askdocs PATH]
+
+Corpus A is Cranfield's 1,400 pages (../shared/benchmarks/cranfield/corpus-md, else generated pages);
+B removes a quarter of them, changes half and adds a quarter more. The corpus folder the index records is a
+symbolic link swapped atomically (rename(2)) between A and B, and only while no indexer runs, so each run
+sees one corpus whole. "Exactly one corpus" is checked two ways against clean indexes of A and B: a
+fingerprint of every document (path, content hash) and chunk (heading path, text), and the results of a
+fixed handful of searches. `--watch-kills N` then does the same N times to `askdocs serve --watch`: swap,
+SIGKILL the server while it reindexes, check, restart. Exit status 1 on any failure.
+"""
+import argparse, hashlib, json, os, random, re, shutil, signal, sqlite3, subprocess, sys, tempfile, time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+ap.add_argument("--kills", type=int, default=100, help="SIGKILLs of `askdocs index` (default 100)")
+ap.add_argument("--watch-kills", type=int, default=0, help="SIGKILLs of `askdocs serve --watch` mid-reindex")
+ap.add_argument("--seed", type=int, default=None)
+ap.add_argument("--askdocs", default=os.path.join(REPO, ".build/release/askdocs"))
+ap.add_argument("--keep", action="store_true", help="keep the work folder")
+args = ap.parse_args()
+seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+rng = random.Random(seed)
+askdocs = args.askdocs
+work = tempfile.mkdtemp(prefix="askdocs-crash-")
+failures = []
+
+QUESTIONS = ["what similarity laws must be obeyed when constructing aeroelastic models of heated high speed aircraft",
+             "heat conduction in composite slabs", "boundary layer on a flat plate at hypersonic speed",
+             "revised estimate of the buckling load", "supplementary measurements of the shock standoff distance"]
+
+
+def fail(message):
+    failures.append(message)
+    print("FAIL: " + message, flush=True)
+
+
+# -- the two corpora -------------------------------------------------------------------------------------
+
+def build_corpora():
+    a, b = os.path.join(work, "A"), os.path.join(work, "B")
+    source = os.path.join(os.path.dirname(REPO), "shared/benchmarks/cranfield/corpus-md")
+    os.makedirs(a)
+    if os.path.isdir(source):
+        for name in sorted(os.listdir(source)):
+            shutil.copy2(os.path.join(source, name), a)
+    else:  # generated pages of a similar size
+        words = ("flow pressure wing shock boundary layer heat transfer buckling load plate cylinder nozzle "
+                 "turbulent laminar supersonic hypersonic velocity profile").split()
+        for n in range(1400):
+            body = " ".join(rng.choice(words) for _ in range(600))
+            with open(os.path.join(a, f"{n}.md"), "w") as f:
+                f.write(f"# Page {n}\n\n{body} .\n")
+    names = sorted(os.listdir(a))
+    shuffled = names[:]
+    rng.shuffle(shuffled)
+    quarter = len(names) // 4
+    removed, changed = set(shuffled[:quarter]), shuffled[quarter:quarter + 2 * quarter]
+    os.makedirs(b)
+    for name in names:
+        if name not in removed:
+            shutil.copy2(os.path.join(a, name), b)  # mtime kept: unchanged files are not re-read
+    for i, name in enumerate(changed):
+        with open(os.path.join(b, name), "a") as f:
+            f.write(f"\n\n## Revision {i}\n\nA revised estimate of the buckling load replaces figure {i} of this "
+                    f"report; the supplementary measurements of the shock standoff distance agree within {i % 9} "
+                    "per cent.\n")
+    for i in range(quarter):
+        donor = open(os.path.join(a, names[(i * 7) % len(names)])).read()
+        with open(os.path.join(b, f"added-{i}.md"), "w") as f:
+            f.write(f"# Added report {i}\n\nSupplementary measurements of the shock standoff distance, set {i}.\n\n"
+                    + donor.split("\n", 1)[-1])
+    return a, b, len(names), quarter, len(changed)
+
+
+def point_corpus_at(target):
+    """Swaps the corpus link atomically: a reader sees the old target or the new one, nothing between."""
+    link = os.path.join(work, "corpus")
+    tmp = link + ".next"
+    if os.path.lexists(tmp):
+        os.remove(tmp)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+# -- what an index holds ---------------------------------------------------------------------------------
+
+def integrity(index):
+    """SQLite's integrity check and FTS5's (with rank=1: the index is also checked against its content
+    table, chunks_fts being external-content over chunks). None when both pass."""
+    try:
+        db = sqlite3.connect(index)
+        try:
+            rows = [r[0] for r in db.execute("PRAGMA integrity_check")]
+            if rows != ["ok"]:
+                return "integrity_check: " + "; ".join(rows[:5])
+            db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES('integrity-check', 1)")
+            return None
+        finally:
+            db.close()
+    except sqlite3.Error as e:
+        return f"{type(e).__name__}: {e}"
+
+
+def fingerprint(index):
+    """Every document (path, content hash) and chunk (path, ordinal, headings, text): independent of row
+    ids, so a clean index and an incremental one of the same corpus agree."""
+    db = sqlite3.connect(index)
+    try:
+        h = hashlib.sha256()
+        for row in db.execute("SELECT path, content_hash FROM documents ORDER BY path"):
+            h.update(repr(row).encode())
+        for row in db.execute("SELECT d.path, c.ordinal, c.headings, c.body FROM chunks c "
+                              "JOIN documents d ON d.id = c.document_id ORDER BY d.path, c.ordinal"):
+            h.update(repr(row).encode())
+        documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return h.hexdigest()[:16], documents
+    finally:
+        db.close()
+
+
+def answers(index):
+    """The sources and sections of the top 5 results for each question, in order."""
+    batch = os.path.join(work, "questions.txt")
+    with open(batch, "w") as f:
+        f.write("\n".join(QUESTIONS) + "\n")
+    out = subprocess.run([askdocs, "search", "--json", "--no-update", "--limit", "5", "--index", index,
+                          "--batch", batch], capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        return "search failed: " + out.stderr.strip()[:300]
+    return [[(r["source"], r["section"]) for r in json.loads(line)["results"]]
+            for line in out.stdout.splitlines()]
+
+
+def run_index(corpus, index, timeout=120):
+    return subprocess.run([askdocs, "index", "--corpus", corpus, "--index", index],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+# -- the kill loop over `askdocs index` ------------------------------------------------------------------
+
+def state_of(index, expected):
+    """'A' or 'B' when the index holds exactly that corpus; else a description of what is wrong."""
+    problem = integrity(index)
+    if problem:
+        return None, "integrity: " + problem
+    fp = fingerprint(index)
+    for name, (efp, eanswers) in expected.items():
+        if fp == efp:
+            got = answers(index)
+            if got != eanswers:
+                return None, f"fingerprint of {name} but other search results: {got!r:.300}"
+            return name, None
+    return None, f"mixed or unknown content: {fp[1]} documents, fingerprint {fp[0]}"
+
+
+def index_kill_loop(a, b, expected, duration):
+    index = os.path.join(work, "index.sqlite")
+    corpus = os.path.join(work, "corpus")
+    target = {"A": a, "B": b}
+    point_corpus_at(a)
+    r = run_index(corpus, index)
+    if r.returncode != 0:
+        fail("first index of A: " + r.stderr.strip())
+        return
+    current, why = state_of(index, expected)
+    if current != "A":
+        fail(f"after indexing A: {why}")
+        return
+    outcomes = {"kept the old corpus": 0, "committed the new corpus": 0, "finished before the kill": 0}
+    phases = {"first third": 0, "second third": 0, "last third": 0}
+    wal_at_kill = []
+    runs = 0
+    # Runs that end before their kill still count as checks, but not as kills: go on until --kills
+    # SIGKILLs have landed in running indexers (or twice that many runs).
+    while len(wal_at_kill) < args.kills and runs < 2 * args.kills:
+        runs += 1
+        goal = "B" if current == "A" else "A"
+        point_corpus_at(target[goal])
+        delay = rng.uniform(0, duration * 1.05)  # up to just past the commit
+        fraction = delay / duration
+        phase = "first third" if fraction < 1 / 3 else "second third" if fraction < 2 / 3 else "last third"
+        proc = subprocess.Popen([askdocs, "index", "--corpus", corpus, "--index", index],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        finished = proc.poll() is not None
+        if not finished:
+            wal = os.path.join(index + "-wal")
+            wal_at_kill.append(os.path.getsize(wal) if os.path.exists(wal) else 0)
+            proc.send_signal(signal.SIGKILL)
+            phases[phase] += 1
+        stderr = proc.communicate()[1].decode(errors="replace")
+        if finished and proc.returncode != 0:
+            fail(f"run {runs}: index exited {proc.returncode} on its own: {stderr.strip()[:300]}")
+        state, why = state_of(index, expected)
+        if state is None:
+            fail(f"run {runs} at {delay:.3f} s ({'finished' if finished else 'killed'}), corpus {goal}: {why}")
+            # Go on from a known state, so that one failure does not hide what follows.
+            shutil.copy(os.path.join(work, f"clean-{current}.sqlite"), index)
+            for suffix in ("-wal", "-shm"):
+                if os.path.exists(index + suffix):
+                    os.remove(index + suffix)
+            continue
+        if finished:
+            outcomes["finished before the kill"] += 1
+        elif state == goal:
+            outcomes["committed the new corpus"] += 1
+        else:
+            outcomes["kept the old corpus"] += 1
+        current = state
+        if runs % 10 == 0:
+            print(f"  {runs} runs: {outcomes}", flush=True)
+    # The last run must complete and land on the corpus it was given.
+    goal = "B" if current == "A" else "A"
+    point_corpus_at(target[goal])
+    r = run_index(corpus, index)
+    state, why = state_of(index, expected)
+    if r.returncode != 0 or state != goal:
+        fail(f"final index onto {goal}: exit {r.returncode}, {why or state}: {r.stderr.strip()[:300]}")
+    else:
+        print(f"final index onto {goal}: completed, " + r.stdout.strip())
+    killed = wal_at_kill
+    print(f"index: {runs} runs, {len(killed)} SIGKILLed before they ended; outcomes {outcomes}")
+    print(f"  kills by moment, in thirds of an unkilled run's {duration:.2f} s: {phases}")
+    if killed:
+        print(f"  WAL at the kill: {sum(1 for w in killed if w > 0)} with frames (max {max(killed) // 1024} KB)")
+    return index
+
+
+# -- `askdocs serve --watch` killed while it reindexes -----------------------------------------------------
+
+def watch_kill_loop(a, b, expected, duration):
+    index = os.path.join(work, "watch.sqlite")
+    corpus = os.path.join(work, "corpus")
+    target = {"A": a, "B": b}
+    point_corpus_at(a)
+    r = run_index(corpus, index)
+    current, why = state_of(index, expected)
+    if r.returncode != 0 or current != "A":
+        fail(f"watch: first index of A: {why or r.stderr.strip()}")
+        return
+    outcomes = {"kept the old corpus": 0, "committed the new corpus": 0}
+    for k in range(args.watch_kills):
+        server = subprocess.Popen([askdocs, "serve", "--watch", "--port", "0", "--corpus", corpus, "--index", index,
+                                   "--log-level", "warning"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        line = server.stdout.readline().decode()
+        if not re.search(r"serving http://[^:]+:(\d+)/", line):
+            fail(f"watch {k + 1}: no serving line: {line!r}")
+            server.kill()
+            server.wait()
+            continue
+        goal = "B" if current == "A" else "A"
+        point_corpus_at(target[goal])
+        # The watcher polls every 0.4 s and waits for two scans to agree (~0.15 s) before reindexing.
+        delay = rng.uniform(0.3, 0.6 + duration * 1.1)
+        time.sleep(delay)
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        state, why = state_of(index, expected)
+        if state is None:
+            fail(f"watch kill {k + 1} at {delay:.3f} s, corpus {goal}: {why}")
+            return
+        outcomes["committed the new corpus" if state == goal else "kept the old corpus"] += 1
+        current = state
+    # Restarted once more and left alone, the server catches up with the corpus it watches.
+    server = subprocess.Popen([askdocs, "serve", "--watch", "--port", "0", "--corpus", corpus, "--index", index,
+                               "--log-level", "warning"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    server.stdout.readline()
+    goal = "B" if current == "A" else "A"
+    point_corpus_at(target[goal])
+    deadline = time.time() + 30
+    state = None
+    while time.time() < deadline and state != goal:
+        time.sleep(0.5)
+        if integrity(index) is None and fingerprint(index) == expected[goal][0]:
+            state = goal
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=10)
+    if state != goal:
+        fail(f"watch: the restarted server did not catch up with corpus {goal}")
+    print(f"watch: {args.watch_kills} servers SIGKILLed at a random moment after the swap (while noticing "
+          f"it and reindexing); outcomes {outcomes}; "
+          f"restarted server caught up: {state == goal}")
+
+
+# -- damaged files --------------------------------------------------------------------------------------
+
+def damaged_index_checks(index, corpus):
+    """A damaged copy gives one line naming `askdocs index --full` (no stack trace), and --full recovers."""
+    size = os.path.getsize(index)
+    damages = {
+        "truncated to half": lambda f: f.truncate(size // 2),
+        "header garbled": lambda f: (f.seek(0), f.write(bytes(range(7, 107)))),
+        "garbage in a middle page": lambda f: (f.seek((size // 4096 // 2) * 4096), f.write(bytes(4096 * [0xA5]))),
+    }
+    for name, damage in damages.items():
+        copy = os.path.join(work, "damaged.sqlite")
+        shutil.copy(index, copy)
+        with open(copy, "r+b") as f:
+            damage(f)
+        lines = []
+        for command in (["search", "--no-update", "boundary layer"], ["ask", "--no-update", "heat conduction in slabs"]):
+            r = subprocess.run([askdocs, *command, "--index", copy], capture_output=True, text=True, timeout=60)
+            if r.returncode == 0:
+                continue  # this damage is on pages these queries do not read
+            err = r.stderr.strip()
+            lines.append(err)
+            if "askdocs index --full" not in err or len(err.splitlines()) != 1:
+                fail(f"damaged index ({name}), {command[0]}: exit {r.returncode}, stderr {err[:400]!r}")
+        r = subprocess.run([askdocs, "index", "--full", "--corpus", corpus, "--index", copy],
+                           capture_output=True, text=True, timeout=120)
+        if r.returncode != 0 or integrity(copy) is not None:
+            fail(f"damaged index ({name}): index --full did not recover: {r.stderr.strip()[:300]}")
+        print(f"damaged index, {name}: {lines[0] if lines else '(unnoticed by the queries)'}; "
+              f"index --full: {'recovered' if r.returncode == 0 else 'FAILED'}")
+        for suffix in ("", "-wal", "-shm", ".damaged"):
+            if os.path.exists(copy + suffix):
+                os.remove(copy + suffix)
+
+
+def main():
+    if not os.path.exists(askdocs):
+        sys.exit(f"no binary at {askdocs}; run `swift build -c release` first")
+    started = time.time()
+    print(f"work folder {work}, seed {seed}")
+    a, b, pages, quarter, changed = build_corpora()
+    print(f"corpus A: {pages} pages; B: {quarter} removed, {changed} changed, {quarter} added")
+    expected = {}
+    for name, folder in (("A", a), ("B", b)):
+        clean = os.path.join(work, f"clean-{name}.sqlite")
+        point_corpus_at(folder)
+        r = run_index(os.path.join(work, "corpus"), clean)
+        if r.returncode != 0:
+            sys.exit(f"clean index of {name} failed: {r.stderr}")
+        expected[name] = (fingerprint(clean), answers(clean))
+    if expected["A"][0] == expected["B"][0] or expected["A"][1] == expected["B"][1]:
+        sys.exit("A and B must index (and answer) differently for the check to mean anything")
+    # How long a run that switches corpora takes, unkilled: the window the kills are spread over.
+    timing = os.path.join(work, "timing.sqlite")
+    shutil.copy(os.path.join(work, "clean-A.sqlite"), timing)
+    point_corpus_at(b)
+    t = time.time()
+    r = run_index(os.path.join(work, "corpus"), timing)
+    duration = time.time() - t
+    print(f"a clean switch A -> B takes {duration:.2f} s: {r.stdout.strip()}")
+    if duration < 0.5:
+        print("warning: the switch is shorter than 0.5 s; kills land in a narrow window")
+
+    index = index_kill_loop(a, b, expected, duration)
+    if args.watch_kills:
+        watch_kill_loop(a, b, expected, duration)
+    if index:
+        damaged_index_checks(index, os.path.join(work, "corpus"))
+
+    print(f"summary: {args.kills} index kills, {args.watch_kills} watch kills, {len(failures)} failures "
+          f"(integrity, mixed content, errors), "
+          f"{time.time() - started:.0f} s (seed {seed})")
+    if not args.keep and not failures:
+        shutil.rmtree(work, ignore_errors=True)
+    sys.exit(1 if failures else 0)
+
+
+main()
