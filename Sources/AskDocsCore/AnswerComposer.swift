@@ -112,6 +112,14 @@ public enum AnswerComposer {
         let evidence = max(best.0.coverage, min(bestPassage.features["coverage"] ?? 0, best.0.coverage + 0.25))
         if evidence < p.abstainBelow { return abstain(sentences, coverage: evidence) }
 
+        // "The difference between random.choices and random.sample": when each compared name has its own
+        // entry in the reference, each entry's first sentence, under its signature, is the answer.
+        if query.isComparison, let side = entryComparison(query: query, passages: passages,
+                                                          limit: p.maxAnswerCharacters) {
+            return Answer(question: question, text: side.text, abstained: false, citations: side.citations,
+                          passages: passages, consideredSentences: sentences, evidenceCoverage: evidence)
+        }
+
         var picked = [best]
         let bestStems = Set(best.stemmed.stems)
         if best.1.kind == .prose {
@@ -195,6 +203,46 @@ public enum AnswerComposer {
         let head = entry.prefix { $0 != "(" }
         let words = head.split(separator: " ")
         return String(words.last ?? head)
+    }
+
+    /// One sentence per compared name, each from the entry that name has among the passages (the first
+    /// sentence of its description, under its signature), or nil unless every compared name has one.
+    static func entryComparison(query: AnalyzedQuery, passages: [RankedPassage],
+                                limit: Int) -> (text: String, citations: [Citation])? {
+        guard query.comparedEntities.count >= 2 else { return nil }
+        var parts: [(text: String, citation: Citation)] = []
+        let asked = Tokenizer.words(query.text)
+        for entity in query.comparedEntities {
+            // The name as asked ("choices", not "choice", though both stem alike).
+            let spellings = Set(asked.filter { Stemmer.stem($0) == entity })
+            // The entry's earliest chunk among the passages (chunk ids follow document order): its
+            // description opens there; a later chunk opens on version notes or asides.
+            let chunks = passages.map(\.candidate).filter { cand in
+                guard cand.kind == .prose, let entry = cand.entry,
+                      let last = entryName(entry).split(separator: ".").last else { return false }
+                return spellings.contains(String(last).lowercased())
+            }
+            guard let cand = chunks.min(by: { $0.chunkID < $1.chunkID }), let entry = cand.entry else { return nil }
+            let units = SentenceSplitter.units(of: cand.text, kind: .prose)
+            guard let first = units.first(where: {
+                $0.text != entry && !AnswerTypeScorer.isVersionNote(StemmedText($0.text))
+            }) else { return nil }
+            // The rest of the description's first paragraph, while this name's share of the answer allows:
+            // "… with replacement." then "Used for random sampling without replacement."
+            let share = limit / query.comparedEntities.count
+            var text = first.text
+            for next in units where next.paragraph == first.paragraph && next.ordinal > first.ordinal {
+                guard underEntry(text + " " + next.text, entry: entry, limit: share).count <= share else { break }
+                text += " " + next.text
+            }
+            parts.append((underEntry(text, entry: entry, limit: share),
+                          Citation(source: cand.source, title: cand.title, section: cand.sectionLabel, anchor: cand.anchor)))
+        }
+        var text = parts.map(\.text).joined(separator: " ")
+        if text.count > limit { text = truncate(text, to: limit) }
+        var citations: [Citation] = []
+        for part in parts where !citations.contains(part.citation) { citations.append(part.citation) }
+        return (text, citations)
     }
 
     /// The question's words that no chunk holds, in none of their variants, where that absence tells:
@@ -308,6 +356,13 @@ public enum AnswerComposer {
 /// Rewards answer units that hold what the question type asks for.
 public enum AnswerTypeScorer {
     static let timelessPenalty = 0.15
+
+    /// "New in version 3.10.", "Changed in version 3.8: …", "Deprecated since version 3.12", "Added in 2.4".
+    static func isVersionNote(_ stems: StemmedText) -> Bool {
+        let tokens = stems.tokens
+        guard tokens.count >= 3, ["new", "added", "changed", "deprecated"].contains(tokens[0].text) else { return false }
+        return ["version", "in", "since"].contains(tokens[1].text)
+    }
     static let reasonMarkers = ["because", "since", "due to", "so that", "reason", "therefore", "thanks to"]
 
     static let units: Set<String> = ["ms", "s", "kb", "mb", "gb", "x", "req", "million", "billion", "percent",
@@ -334,10 +389,7 @@ public enum AnswerTypeScorer {
         case .time:
             // Reference docs date an API with a note: "New in version 3.10.", "Changed in version 3.8:",
             // "Deprecated since version 3.12", "Added in 2.4".
-            if tokens.count >= 3, let first = tokens.first?.text, ["new", "added", "changed", "deprecated"].contains(first),
-               ["version", "in", "since"].contains(tokens[1].text) {
-                return 0.3
-            }
+            if isVersionNote(stems) { return 0.3 }
             for t in tokens where t.text.utf8.count == 4 && t.text.utf8.allSatisfy(isDigit) {
                 if let year = Int(t.text), (1800...2099).contains(year) { return 0.15 }
             }

@@ -261,13 +261,33 @@ public enum QueryAnalyzer {
         "share", "percentage", "percent", "proportion", "number", "amount", "fraction", "portion", "rate",
     ]
 
-    /// "flask or fastapi", "django vs flask": the words on both sides of or/vs/versus.
+    /// "flask or fastapi", "django vs flask", "the difference between random.choices and random.sample":
+    /// the words on both sides of or/vs/versus, or of between … and. A word both sides share ("random" of
+    /// random.choices and random.sample) names neither: the word after it does.
     static func comparedEntities(_ raw: [String]) -> [String] {
         var out: [String] = []
+        func add(_ word: String) {
+            guard !stopwords.contains(word) else { return }
+            let stem = Stemmer.stem(word)
+            if !out.contains(stem) { out.append(stem) }
+        }
         for (i, w) in raw.enumerated() where ["or", "vs", "versus"].contains(w) && i > 0 && i + 1 < raw.count {
-            for side in [raw[i - 1], raw[i + 1]] where !stopwords.contains(side) {
-                let stem = Stemmer.stem(side)
-                if !out.contains(stem) { out.append(stem) }
+            add(raw[i - 1])
+            let shared = i >= 2 && raw[i + 1] == raw[i - 2] && i + 2 < raw.count
+            add(raw[shared ? i + 2 : i + 1])
+        }
+        if out.count < 2, let b = raw.firstIndex(of: "between"),
+           let a = raw[(b + 1)...].firstIndex(of: "and"), a + 1 < raw.count {
+            var left = raw[(b + 1)..<a].filter { !stopwords.contains($0) }
+            var right = raw[(a + 1)...].filter { !stopwords.contains($0) }
+            while let l = left.first, let r = right.first, l == r, left.count > 1, right.count > 1 {
+                left.removeFirst()
+                right.removeFirst()
+            }
+            if let l = left.first, let r = right.first, l != r {
+                out = []
+                add(l)
+                add(r)
             }
         }
         return out.count >= 2 ? out : []

@@ -198,7 +198,8 @@ public final class Engine {
             let earlier = try search(previous, limit: answerParameters.passagesToRead)
             searched = FollowUpResolver.resolve(question, previous: previous, alternatives: earlier.alternatives)
         }
-        let outcome = try search(searched, limit: max(answerParameters.passagesToRead, 10))
+        // Twenty passages: a comparison may need the entries of both names compared.
+        let outcome = try search(searched, limit: max(answerParameters.passagesToRead, 20))
         let answer = AnswerComposer.compose(question: question, query: outcome.query, passages: outcome.passages,
                                             statistics: outcome.statistics,
                                             alternatives: outcome.alternatives,

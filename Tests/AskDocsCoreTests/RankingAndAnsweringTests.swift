@@ -265,6 +265,45 @@ enum TextAnchor {
         #expect(a.citations.first?.section == "Itertool functions")
     }
 
+    /// "The difference between A and B" where each has an entry: each entry's description, under its
+    /// signature, one after the other, even when a code example holds both names more often.
+    @Test func aComparisonOfTwoEntriesQuotesEach() {
+        let q = QueryAnalyzer.analyze("What's the difference between random.choices and random.sample?")
+        #expect(q.comparedEntities == [Stemmer.stem("choices"), Stemmer.stem("sample")])
+        func entry(_ id: Int64, _ signature: String, _ description: String) -> Candidate {
+            Candidate(chunkID: id, source: "random.html", title: "random", headingPath: ["Functions for sequences"],
+                      anchor: "functions-for-sequences", kind: .prose, text: signature + "\n\n" + description,
+                      indexScore: 1, entry: signature)
+        }
+        let code = Candidate(chunkID: 1, source: "random.html", title: "random", headingPath: ["Recipes"], anchor: nil,
+                             kind: .code, text: "random.choices(pool, k=2)\nrandom.sample(pool, 2)\nrandom.sample(pool, 3)",
+                             indexScore: 2)
+        let choice = entry(10, "random.choice(seq)", "Return a random element from the non-empty sequence seq.")
+        let choices = entry(11, "random.choices(population, weights=None, *, cum_weights=None, k=1)",
+                            "Return a k sized list of elements chosen from the population with replacement.")
+        let later = entry(12, "random.choices(population, weights=None, *, cum_weights=None, k=1)",
+                          "New in version 3.6.\n\nFor a given seed, choices() differs from repeated choice().")
+        let sample = entry(13, "random.sample(population, k, *, counts=None)",
+                           "Return a k length list of unique elements chosen from the population sequence. "
+                           + "Used for random sampling without replacement.")
+        let stats = Self.stats(for: q)
+        let ranked = PassageRanker.rank([code, choice, later, choices, sample], for: q, statistics: stats)
+        let a = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(a.text == "random.choices(population, weights=None, *, cum_weights=None, k=1) — Return a k sized list "
+                + "of elements chosen from the population with replacement. random.sample(population, k, *, counts=None) — "
+                + "Return a k length list of unique elements chosen from the population sequence. Used for random "
+                + "sampling without replacement.")
+        #expect(a.citations.map(\.section) == ["Functions for sequences"])
+    }
+
+    @Test func comparedNamesSkipTheWordBothShare() {
+        #expect(QueryAnalyzer.analyze("flask or fastapi for an api?").comparedEntities == ["flask", "fastapi"])
+        #expect(QueryAnalyzer.analyze("os.path.join or pathlib.Path.joinpath").comparedEntities.count == 2)
+        #expect(QueryAnalyzer.analyze("the difference between a naive and an aware datetime").comparedEntities
+                == [Stemmer.stem("naive"), Stemmer.stem("aware")])
+        #expect(QueryAnalyzer.analyze("json.dumps or json.loads").comparedEntities == [Stemmer.stem("dumps"), Stemmer.stem("loads")])
+    }
+
     @Test func aLongSignatureGivesWayToItsName() {
         let long = "json.dumps(obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, cls=None, indent=None)"
         #expect(AnswerComposer.underEntry("Serialize obj to a JSON formatted str.", entry: long, limit: 500)
