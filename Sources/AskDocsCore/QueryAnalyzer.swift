@@ -382,6 +382,12 @@ public enum QueryAnalyzer {
         if ["which", "what"].contains(first), raw.count > 2, timeWords.contains(second) || timeWords.contains(raw[2]) {
             return .time
         }
+        // "What's the safe way to …", "is there a way to …", "best way to …": a request for steps.
+        let opening = Array(raw.prefix(7))
+        if ["what", "is", "which", "whats", "best", "any", "the", "a"].contains(first),
+           let w = opening.firstIndex(where: { $0 == "way" || $0 == "ways" }), w + 1 < opening.count, opening[w + 1] == "to" {
+            return .procedure
+        }
         if first == "how" {
             if ["many", "much", "fast", "quickly", "big", "large", "long", "often", "old"].contains(second) {
                 return .quantity
