@@ -357,6 +357,21 @@ public enum AnswerComposer {
 public enum AnswerTypeScorer {
     static let timelessPenalty = 0.15
 
+    static func namesNotAsked(in text: String, query: AnalyzedQuery) -> Int {
+        let asked = Set(query.contentWords)
+        var names = Set<String>()
+        var sentenceStart = true
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            let letters = word.trimmingCharacters(in: .punctuationCharacters)
+            if !sentenceStart, let first = letters.first, first.isUppercase, letters.count > 1,
+               !asked.contains(letters.lowercased()) {
+                names.insert(letters)
+            }
+            sentenceStart = word.last.map { ".!?:".contains($0) } ?? false
+        }
+        return names.count
+    }
+
     /// "New in version 3.10.", "Changed in version 3.8: …", "Deprecated since version 3.12", "Added in 2.4".
     static func isVersionNote(_ stems: StemmedText) -> Bool {
         let tokens = stems.tokens
@@ -411,7 +426,11 @@ public enum AnswerTypeScorer {
             let named = query.comparedEntities.filter { stems.stems.contains($0) }.count
             let all = !query.comparedEntities.isEmpty && named == query.comparedEntities.count
             return (hasNumber ? 0.1 : 0) + (all ? 0.15 : 0)
-        case .entity, .yesNo, .definition, .other:
+        case .entity:
+            // "Who uses FastAPI?" is answered by names: capitalised words past a sentence's first word that
+            // the question does not already say ("Microsoft uses it …, Uber relies on it …").
+            return min(0.2, 0.05 * Double(namesNotAsked(in: unit.text, query: query)))
+        case .yesNo, .definition, .other:
             return 0
         }
     }
@@ -435,7 +454,7 @@ struct SubjectTracker {
         }
     }
 
-    static let pronouns: Set<String> = ["it", "they", "this", "these", "its", "their"]
+    static let pronouns: Set<String> = ["it", "they", "its", "their"]
     static let leadingFillers: Set<String> = ["the", "a", "an"]
 
     /// The first word of each asked concept: a sentence opening on one is about it.

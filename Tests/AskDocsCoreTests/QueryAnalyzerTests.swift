@@ -103,3 +103,12 @@ import Testing
         #expect(words.contains("companies"))
     }
 }
+
+@Suite struct EntityAnswerTests {
+    @Test func namesTheQuestionDoesNotSayCount() {
+        let q = QueryAnalyzer.analyze("Who uses FastAPI in production?")
+        #expect(AnswerTypeScorer.namesNotAsked(in: "Microsoft uses it, Uber relies on it, and Netflix built services with FastAPI.",
+                                               query: q) == 2)
+        #expect(AnswerTypeScorer.namesNotAsked(in: "This alone is a massive productivity win.", query: q) == 0)
+    }
+}

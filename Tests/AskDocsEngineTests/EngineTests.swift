@@ -123,6 +123,14 @@ import Testing
         #expect(try engine.search("xqzvwk framework").query.corrections.isEmpty)
     }
 
+    /// "Who" is answered by names; "This alone is a massive productivity win." speaks of a statement,
+    /// not of FastAPI, and does not answer it.
+    @Test func whoIsAnsweredByNames() throws {
+        let (answer, _) = try Self.engine().ask("Who uses FastAPI in production?")
+        #expect(answer.text.contains("Microsoft") && answer.text.contains("Uber"), "\(answer.text)")
+        #expect(answer.citations.first?.section == "Companies Using FastAPI in Production")
+    }
+
     @Test func theFlagshipQuestion() throws {
         let (answer, _) = try Self.engine().ask("which is fastest with a database?")
         #expect(!answer.abstained)
