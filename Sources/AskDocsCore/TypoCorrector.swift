@@ -1,7 +1,8 @@
 // Typo tolerance against the index's own vocabulary: a question word that no chunk holds is read as the
-// closest indexed term (1 edit from 5 letters, 2 from 9; a transposition is one edit), the commonest among
-// equally close ones. Words the corpus has, numbers, identifiers and phrases are never touched, so an exact
-// match always wins over a fuzzy one.
+// closest indexed term (1 edit from 5 letters, 2 from 9; a transposition is one edit) that starts with the
+// same letter (people rarely mistype the first one, and it keeps the search to one slice of the
+// vocabulary), the commonest among equally close ones. Words the corpus has, numbers, identifiers and
+// phrases are never touched, so an exact match always wins over a fuzzy one.
 
 /// The index's terms (Porter stems) with how many chunks hold each, grouped by length so that a lookup
 /// only compares terms that could be within reach.
@@ -49,14 +50,14 @@ public enum TypoCorrector {
         return true
     }
 
-    /// The indexed term closest to `stem` within `edits`, the commonest among equally close ones; nil if
-    /// none is in reach.
+    /// The indexed term closest to `stem` within `edits` and with its first letter, the commonest among
+    /// equally close ones; nil if none is in reach.
     public static func closest(to stem: String, edits: Int, in vocabulary: Vocabulary) -> String? {
-        guard edits > 0 else { return nil }
         let target = Array(stem.utf8)
+        guard edits > 0, let first = target.first else { return nil }
         var best: (distance: Int, chunks: Int, term: [UInt8])?
         for length in max(1, target.count - edits)...(target.count + edits) {
-            for (term, chunks) in vocabulary.byLength[length] ?? [] {
+            for (term, chunks) in vocabulary.byLength[length] ?? [] where term.first == first {
                 guard let d = distance(target, term, limit: edits), d > 0 else { continue }
                 if best == nil || d < best!.distance || d == best!.distance && chunks > best!.chunks {
                     best = (d, chunks, term)

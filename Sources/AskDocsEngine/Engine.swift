@@ -45,9 +45,9 @@ public final class Engine {
     /// (another connection's commit moves `data_version`; this engine's own reindex empties it too).
     var siblingCache: [String: [String: Set<String>]] = [:]
     var siblingCacheVersion: Int64 = -1
-    /// The index's vocabulary for typo correction, read on the first question that needs it and kept
-    /// until the index changes.
-    var vocabularyCache: (version: Int64, vocabulary: Vocabulary)?
+    /// Slices of the index's vocabulary by first letter, for typo correction: each read on the first
+    /// question that needs it and kept until the index changes.
+    var vocabularyCache: (version: Int64, byLetter: [Character: Vocabulary]) = (-1, [:])
     /// Whether question words that no chunk holds are read as the closest indexed word.
     public var correctsTypos = true
 
@@ -96,6 +96,7 @@ public final class Engine {
             case "code": answerParameters.codeOutsideHowToPenalty = v
             case "read": answerParameters.passagesToRead = Int(v)
             case "unknown": answerParameters.abstainOnUnknownWord = v != 0
+            case "typos": correctsTypos = v != 0
             default: break
             }
         }
@@ -217,12 +218,18 @@ public final class Engine {
         }
         guard !unknown.isEmpty else { return [] }
         let version = try index.dataVersion()
-        if vocabularyCache?.version != version { vocabularyCache = (version, try index.vocabulary()) }
-        guard let vocabulary = vocabularyCache?.vocabulary else { return [] }
+        if vocabularyCache.version != version { vocabularyCache = (version, [:]) }
         var out: [Correction] = []
         for concept in unknown {
-            guard let stem = concept.terms.first?.stems.first,
-                  let term = TypoCorrector.closest(to: stem, edits: TypoCorrector.allowedEdits(forLength: concept.label.count),
+            guard let stem = concept.terms.first?.stems.first, let letter = stem.first else { continue }
+            let vocabulary: Vocabulary
+            if let cached = vocabularyCache.byLetter[letter] {
+                vocabulary = cached
+            } else {
+                vocabulary = try index.vocabulary(startingWith: letter)
+                vocabularyCache.byLetter[letter] = vocabulary
+            }
+            guard let term = TypoCorrector.closest(to: stem, edits: TypoCorrector.allowedEdits(forLength: concept.label.count),
                                                    in: vocabulary),
                   let surface = try index.surfaceForm(ofTerm: term) else { continue }
             out.append(Correction(word: concept.label, readAs: surface))

@@ -255,11 +255,16 @@ public final class SearchIndex {
                                 headingFrequency: headingFrequencies)
     }
 
-    /// Every indexed term (a Porter stem) with the number of chunks holding it: what typo correction
-    /// searches.
-    public func vocabulary() throws -> Vocabulary {
-        let s = try connection.prepare("SELECT term, doc FROM chunks_vocab")
+    /// The indexed terms (Porter stems) that start with `letter`, with the number of chunks holding
+    /// each: the slice of the vocabulary typo correction searches. A range on the term, so that fts5vocab
+    /// reads that slice of the index, not all of it.
+    public func vocabulary(startingWith letter: Character) throws -> Vocabulary {
+        let low = String(letter)
+        guard let last = low.unicodeScalars.last, let next = Unicode.Scalar(last.value + 1) else { return Vocabulary([]) }
+        let high = String(low.unicodeScalars.dropLast()) + String(next)
+        let s = try connection.prepare("SELECT term, doc FROM chunks_vocab WHERE term >= ? AND term < ?")
         defer { s.finish() }
+        try s.bind(.text(low), .text(high))
         var terms: [(term: String, chunks: Int)] = []
         while try s.step() { terms.append((s.text(0), Int(s.int(1)))) }
         return Vocabulary(terms)

@@ -33,6 +33,8 @@ import Testing
         #expect(TypoCorrector.closest(to: "latncy", edits: 1, in: vocabulary) == nil)
         #expect(TypoCorrector.closest(to: "latncy", edits: 2, in: vocabulary) == "latenc")
         #expect(TypoCorrector.closest(to: "fastest", edits: 1, in: vocabulary) == nil)
+        // The first letter is never the typo: it keeps each search to one slice of the vocabulary.
+        #expect(TypoCorrector.closest(to: "xatabas", edits: 1, in: vocabulary) == nil)
         let tie = Vocabulary([("cart", 2), ("card", 7)])
         #expect(TypoCorrector.closest(to: "carx", edits: 1, in: tie) == "card")
     }
