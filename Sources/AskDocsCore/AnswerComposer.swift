@@ -32,13 +32,15 @@ public struct AnswerParameters: Sendable, Equatable {
 public enum AnswerComposer {
     public static func compose(question: String, query: AnalyzedQuery, passages: [RankedPassage],
                                statistics: CorpusStatistics, alternatives: [String: Set<String>] = [:],
+                               absentIdentifiers: [String] = [],
                                parameters p: AnswerParameters = .default) -> Answer {
         func abstain(_ considered: [ScoredSentence], coverage: Double) -> Answer {
             Answer(question: question, text: "I couldn't find that in the corpus.", abstained: true, citations: [],
                    passages: passages, consideredSentences: considered, evidenceCoverage: coverage)
         }
         guard !query.concepts.isEmpty, let top = passages.first else { return abstain([], coverage: 0) }
-        if p.abstainOnUnknownWord, !unknownWords(query: query, statistics: statistics).isEmpty {
+        // A word written as a name, or an identifier (`pool_maxsize`), that the corpus never has.
+        if p.abstainOnUnknownWord, !absentIdentifiers.isEmpty || !unknownWords(query: query, statistics: statistics).isEmpty {
             return abstain([], coverage: 0)
         }
         let topScore = max(top.score, 1e-9)

@@ -203,6 +203,20 @@ public enum QueryAnalyzer {
         return query
     }
 
+    /// The identifiers the question writes (`pool_maxsize`, `os.cpu_count`, `random.choices`), each as its
+    /// words in order: names of code, which the corpus either has as such a run of words or does not have.
+    public static func identifiers(in question: String) -> [[String]] {
+        var out: [[String]] = []
+        for piece in question.split(whereSeparator: { $0.isWhitespace || "()[]{},;:!?\"'`=<>/\\|".contains($0) }) {
+            let trimmed = piece.trimmingCharacters(in: CharacterSet(charactersIn: "._-*"))
+            guard let first = trimmed.unicodeScalars.first, CharacterSet.letters.contains(first),
+                  trimmed.contains(where: { $0 == "_" || $0 == "." }) else { continue }
+            let words = Tokenizer.words(trimmed)
+            if words.count >= 2, !out.contains(words) { out.append(words) }
+        }
+        return out
+    }
+
     public static func analyze(_ question: String) -> AnalyzedQuery {
         // Only a bounded prefix is analysed: a 10 KB paste is a query, not a document.
         let bounded = question.count > 2_000 ? String(question.prefix(2_000)) : question

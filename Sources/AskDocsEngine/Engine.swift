@@ -204,8 +204,18 @@ public final class Engine {
         let answer = AnswerComposer.compose(question: question, query: outcome.query, passages: outcome.passages,
                                             statistics: outcome.statistics,
                                             alternatives: outcome.alternatives,
+                                            absentIdentifiers: try absentIdentifiers(in: outcome.query.text),
                                             parameters: answerParameters)
         return (answer, outcome)
+    }
+
+    /// The identifiers the question writes that no chunk holds as a run of words (`pool_maxsize` of
+    /// another library's API, asked of the standard library's docs), written as asked.
+    public func absentIdentifiers(in question: String) throws -> [String] {
+        try reportingDamage {
+            try QueryAnalyzer.identifiers(in: question).filter { try !index.containsPhrase($0) }
+                .map { $0.joined(separator: "_") }
+        }
     }
 
     /// The corrections for each correctable word of the question that no chunk holds: the closest word

@@ -287,6 +287,14 @@ public final class SearchIndex {
         return offset < words.count ? words[offset] : nil
     }
 
+    /// Whether some chunk holds `words` as a run (an identifier such as `pool_maxsize` as "pool maxsize").
+    public func containsPhrase(_ words: [String]) throws -> Bool {
+        let s = try connection.prepare("SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1")
+        defer { s.finish() }
+        try s.bind(.text("\"" + words.joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\""))
+        return try s.step()
+    }
+
     /// SQLite's and FTS5's own consistency checks; nil when both pass.
     public func integrityProblems() throws -> String? {
         let s = try connection.prepare("PRAGMA integrity_check")

@@ -167,7 +167,10 @@ struct Ask: ParsableCommand {
             } else {
                 print(TerminalFormat.answer(answer, correctedQuestion: outcome.query.correctedText,
                                             width: Terminal.width, colour: Terminal.stdoutIsColourTerminal))
-                if explain { print(TerminalFormat.explanation(answer, outcome)) }
+                if explain {
+                    print(TerminalFormat.explanation(answer, outcome,
+                                                     absentIdentifiers: try engine.absentIdentifiers(in: outcome.query.text)))
+                }
             }
         }
     }

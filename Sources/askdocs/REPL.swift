@@ -99,7 +99,8 @@ struct REPL {
             }
         case "why", "w":
             guard let last else { print("Ask something first."); break }
-            print(TerminalFormat.explanation(last.answer, last.search))
+            print(TerminalFormat.explanation(last.answer, last.search,
+                                             absentIdentifiers: (try? engine.absentIdentifiers(in: last.search.query.text)) ?? []))
         case "reindex", "r":
             let summary = try engine.reindex(progress: Terminal.progressBar())
             Terminal.reportSkipped(summary.skippedFiles)

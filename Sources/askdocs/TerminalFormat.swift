@@ -110,7 +110,7 @@ enum TerminalFormat {
     }
 
     /// `:why` and `--explain`: the terms and weights, the expression, rerank features, sentence scores.
-    static func explanation(_ answer: Answer, _ outcome: SearchOutcome) -> String {
+    static func explanation(_ answer: Answer, _ outcome: SearchOutcome, absentIdentifiers: [String] = []) -> String {
         var out: [String] = []
         if outcome.query.text != answer.question {
             out.append("Read as a follow-up: \"\(answer.question)\" → \"\(outcome.query.text)\"")
@@ -127,6 +127,7 @@ enum TerminalFormat {
         }
         for c in outcome.query.corrections { out.append("Typo: “\(c.word)” is in no chunk; read as “\(c.readAs)”") }
         let unknown = AnswerComposer.unknownWords(query: outcome.query, statistics: outcome.statistics)
+            + absentIdentifiers
         if !unknown.isEmpty { out.append("In no chunk of the corpus (so: abstain): " + unknown.joined(separator: ", ")) }
         out.append("FTS5 expression: \(outcome.expression ?? "(none)")")
         out.append("Top passages:")

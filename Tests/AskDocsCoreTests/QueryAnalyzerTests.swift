@@ -112,3 +112,13 @@ import Testing
         #expect(AnswerTypeScorer.namesNotAsked(in: "This alone is a massive productivity win.", query: q) == 0)
     }
 }
+
+@Suite struct IdentifierTests {
+    @Test func identifiersAreTheirWordsInOrder() {
+        #expect(QueryAnalyzer.identifiers(in: "What is the default pool_maxsize of a requests Session?") == [["pool", "maxsize"]])
+        #expect(QueryAnalyzer.identifiers(in: "Does os.cpu_count() tell me? (see os.cpu_count)") == [["os", "cpu", "count"]])
+        #expect(QueryAnalyzer.identifiers(in: "random.choices or random.sample, e.g. in 3.11?")
+                == [["random", "choices"], ["random", "sample"], ["e", "g"]])
+        #expect(QueryAnalyzer.identifiers(in: "which is fastest with a database? __init__ 3.11").isEmpty)
+    }
+}

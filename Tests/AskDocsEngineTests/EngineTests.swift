@@ -131,6 +131,17 @@ import Testing
         #expect(answer.citations.first?.section == "Companies Using FastAPI in Production")
     }
 
+    /// An identifier the corpus never writes (another library's setting) means the corpus cannot answer;
+    /// one it writes, however punctuated ("Flask-SQLAlchemy" for flask_sqlalchemy), does not.
+    @Test func anIdentifierTheCorpusNeverWritesIsAnAbstention() throws {
+        let engine = try Self.engine()
+        let (absent, _) = try engine.ask("what is the default pool_maxsize of flask?")
+        #expect(absent.abstained)
+        #expect(try engine.absentIdentifiers(in: "what is the default pool_maxsize of flask?") == ["pool_maxsize"])
+        #expect(try engine.absentIdentifiers(in: "is flask_sqlalchemy an extension?").isEmpty)
+        #expect(!(try engine.ask("is flask_sqlalchemy an extension?").answer.abstained))
+    }
+
     @Test func theFlagshipQuestion() throws {
         let (answer, _) = try Self.engine().ask("which is fastest with a database?")
         #expect(!answer.abstained)
