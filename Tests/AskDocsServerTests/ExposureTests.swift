@@ -55,12 +55,13 @@ import Testing
         let token = "s3cret-token-0123456789"
         try await withServer(token: token) { fx, client in
             let nearMisses = ["Basic \(token)", "bearer \(token)", "Bearer  \(token)", "Bearer \(token.dropLast())",
-                              "Bearer \(token.dropLast())X", "Bearer \(token) ", token, "Bearer"]
+                              "Bearer \(token.dropLast())X", "Bearer \(token)0", token, "Bearer"]
             for value in nearMisses {
                 try await client.execute(uri: "/api/reindex", method: .post, headers: [.authorization: value]) { r in
                     #expect(r.status == .unauthorized, "\(value)")
                 }
             }
+            // (Trailing spaces are not a near miss: HTTP strips them from field values before the server sees them.)
             // The window is full after ten refusals: the right token is turned away too, with Retry-After,
             // and no reindex runs.
             for _ in nearMisses.count..<RefusalWindow.limit {
@@ -72,7 +73,8 @@ import Testing
                 #expect(r.headers[.retryAfter] == "60")
             }
             try await client.execute(uri: "/healthz", method: .get) { r in
-                #expect(try json(r)["documents"] as? Int == 1)
+                let documents = try json(r)["documents"] as? Int
+                #expect(documents == 1)
             }
         }
     }
@@ -124,7 +126,8 @@ import Testing
             try await client.execute(uri: "/api/ask", method: .get, headers: [.origin: origin]) { r in
                 #expect(r.status == .badRequest)
                 #expect(r.headers[.accessControlAllowOrigin] == origin)
-                #expect((try json(r)["error"] as? String)?.contains("`q`") == true)
+                let message = try json(r)["error"] as? String
+                #expect(message?.contains("`q`") == true)
             }
             try await client.execute(uri: "/api/ask?q=orm", method: .get, headers: [.origin: "https://evil.example"]) { r in
                 #expect(r.headers[.accessControlAllowOrigin] == nil)
