@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // Already in the graph through Hummingbird; named for the read-deadline channel handler.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // System C libraries (Debian packages; .ci/run installs them).
@@ -43,10 +46,13 @@ let package = Package(
         .target(name: "AskDocsServer", dependencies: [
             "AskDocsEngine", "AskDocsCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], resources: [.embedInCode("Resources/chat.html"), .embedInCode("Resources/openapi.json")]),
         .executableTarget(name: "askdocs", dependencies: [
             "AskDocsEngine", "AskDocsServer", "CEditLine",
@@ -60,6 +66,7 @@ let package = Package(
         .testTarget(name: "AskDocsServerTests", dependencies: [
             "AskDocsServer", "AskDocsEngine", "askdocs",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
     ],
     swiftLanguageModes: [.v6]

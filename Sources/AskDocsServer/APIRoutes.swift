@@ -63,6 +63,11 @@ public final class APIRoutes: Sendable {
             try self.ask(question: Self.query(request), history: [])
         }
         router.post("/api/ask") { request, context in
+            // A declared length over the limit is refused at once, rather than after waiting for the
+            // limit's worth of a body that may never come.
+            if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > Self.maxBodyBytes {
+                throw HTTPError(.contentTooLarge)
+            }
             let body = try await request.body.collect(upTo: Self.maxBodyBytes)
             let decoded: AskRequest
             do {

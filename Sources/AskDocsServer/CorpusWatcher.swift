@@ -18,6 +18,16 @@ public struct CorpusWatcher: Service {
     }
 
     public func run() async throws {
+        do {
+            try await watch()
+        } catch is CancellationError {
+            // Graceful shutdown cancels the loop, usually mid-sleep: that is how the watcher ends, not a
+            // failure (thrown, it made `askdocs serve --watch` exit 1 on SIGTERM). A reindex under way is
+            // not interrupted: it runs to its commit on the Reindexer before the cancellation is seen.
+        }
+    }
+
+    func watch() async throws {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)

@@ -3,7 +3,9 @@
 import AskDocsEngine
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 public struct ServerConfiguration: Sendable {
@@ -19,10 +21,43 @@ public struct ServerConfiguration: Sendable {
     public var token: String?
     public var cacheCapacity = 2048
     public var logLevel = Logger.Level.info
+    /// How long a client may take to send a request head (from connecting, or from its previous response)
+    /// and, separately, its whole body (from the head); idle keep-alive connections close after it too.
+    public var readTimeout = Duration.seconds(10)
+    /// The one origin allowed to call the API from a browser (CORS); nil sends no CORS headers at all.
+    public var corsOrigin: String?
     public init() {}
 
+    /// The request line and each header are at most 16 KB (a 1,000-character question percent-encoded
+    /// as 4-byte UTF-8 is 12 KB), all headers together 32 KB, at most 100 of them; past any of these
+    /// the connection gets a 400 and is closed. Bodies are limited per route (`APIRoutes.maxBodyBytes`).
+    public static let maxHeaderFieldBytes = 16 * 1024
+    public static let maxHeaderListBytes = 32 * 1024
+    public static let maxHeaderCount = 100
+
     /// Whether `host` only accepts connections from this machine.
-    public var isLoopback: Bool { ["127.0.0.1", "localhost", "::1"].contains(host) }
+    public var isLoopback: Bool { ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.") }
+
+    /// What `askdocs serve` prints on stderr before listening where others can reach it without a token.
+    public var exposureWarning: String? {
+        guard !isLoopback, token == nil else { return nil }
+        return "askdocs: warning: listening on \(host) without a token; anyone who can reach it can query the corpus (reindexing stays off)"
+    }
+
+    /// Hummingbird's HTTP/1 channel with the limits above. Its idle timeout is the header-read timeout: it
+    /// counts from the connection (or the last response) and only a fully decoded head resets it, so bytes
+    /// trickled one a second do not keep a connection open. Body parts do reset it, which is why
+    /// `RequestBodyDeadline` bounds the body separately.
+    var http1: HTTP1Channel.Configuration {
+        let readTimeout = TimeAmount.nanoseconds(Int64(readTimeout.components.seconds) * 1_000_000_000
+                                                 + readTimeout.components.attoseconds / 1_000_000_000)
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestBodyDeadline(limit: readTimeout)],
+            idleTimeout: readTimeout,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: Self.maxHeaderFieldBytes,
+                                            maxHeaderListSize: Self.maxHeaderListBytes,
+                                            maxHeaderFieldCount: Self.maxHeaderCount))
+    }
 }
 
 /// Opens the index (bringing it up to date with the corpus first, as the CLI does) and builds the
@@ -44,6 +79,12 @@ public func buildApplication(_ configuration: ServerConfiguration,
                            cache: cache, metrics: metrics, indexPath: configuration.indexPath,
                            token: configuration.token)
     let router = Router()
+    if let origin = configuration.corsOrigin {
+        // Outermost, so that error responses (already JSON by the time they get here) carry it too.
+        router.add(middleware: CORSMiddleware(allowOrigin: .oneOf(origin),
+                                              allowHeaders: [.accept, .authorization, .contentType],
+                                              allowMethods: [.get, .post, .options], maxAge: .seconds(600)))
+    }
     router.add(middleware: RequestAccountingMiddleware(metrics: metrics))
     router.add(middleware: JSONErrorMiddleware(routes: APIRoutes.table))
     routes.register(on: router)
@@ -54,6 +95,7 @@ public func buildApplication(_ configuration: ServerConfiguration,
     }
     return Application(
         router: router,
+        server: .http1(configuration: configuration.http1),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "askdocs"),
         services: services,
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },

@@ -33,6 +33,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "How many responses to repeated questions to keep (0: no cache).")
     var cache = 2048
 
+    @Option(name: .customLong("read-timeout"), help: ArgumentHelp(
+        "Seconds a client may take to send a request's headers (from connecting or from its previous response) and, separately, its body; idle connections close after it too.",
+        discussion: "Headers: request line and each header at most 16 KB, 32 KB in all, 100 headers (else 400 and the connection closes). Bodies: 64 KB (else 413)."))
+    var readTimeout = 10.0
+
+    @Option(name: .customLong("cors-origin"),
+            help: "Allow this one origin (e.g. https://docs.example.com) to call the API from a browser; no CORS headers without it.")
+    var corsOrigin: String?
+
     func run() async throws {
         var configuration = ServerConfiguration()
         configuration.indexPath = location.index
@@ -41,6 +50,9 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.watch = watch
         configuration.cacheCapacity = max(0, cache)
+        guard readTimeout > 0, readTimeout <= 3600 else { throw CLIError("--read-timeout must be between 0 and 3600 seconds") }
+        configuration.readTimeout = .milliseconds(Int64(readTimeout * 1000))
+        configuration.corsOrigin = corsOrigin
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw CLIError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -55,9 +67,7 @@ struct Serve: AsyncParsableCommand {
         } else if let token = ProcessInfo.processInfo.environment["ASKDOCS_TOKEN"], !token.isEmpty {
             configuration.token = token
         }
-        if !configuration.isLoopback && configuration.token == nil {
-            Terminal.note("askdocs: warning: listening on \(host) without a token; anyone who can reach it can query the corpus (reindexing stays off)")
-        }
+        if let warning = configuration.exposureWarning { Terminal.note(warning) }
         LoggingSystem.bootstrap { label in BufferedLogOutput.standardError.handler(label: label, level: level) }
         defer { BufferedLogOutput.standardError.flush() }
         let displayHost = host.contains(":") ? "[\(host)]" : host

@@ -9,6 +9,8 @@ import FoundationNetworking
 #endif
 import Hummingbird
 import HummingbirdTesting
+import Logging
+import ServiceLifecycle
 import Testing
 
 @Suite(.serialized) struct LiveServerTests {
@@ -43,6 +45,25 @@ import Testing
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(gone)
+        }
+    }
+
+    /// Graceful shutdown while the watcher sleeps between scans ends it without an error (it used to throw
+    /// the sleep's CancellationError, and `serve --watch` exited 1 on SIGTERM).
+    @Test func watcherEndsWithoutAnErrorOnGracefulShutdown() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let c = fx.configuration()
+        let reindexer = try Reindexer(indexPath: c.indexPath, corpusPath: c.corpusPath, metrics: ServerMetrics(),
+                                      cache: AnswerCache())
+        let logger = Logger(label: "test")
+        let watcher = CorpusWatcher(reindexer: reindexer, interval: .seconds(60), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [watcher], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(200))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
         }
     }
 
@@ -84,6 +105,43 @@ import Testing
         process.terminate()
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
+    }
+
+    /// The warning is printed by the real binary, on stderr, before it listens on every interface without
+    /// a token, and not when a token is set.
+    @Test func serveBinaryWarnsWhenExposedWithoutAToken() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        let binary = try #require(Self.askdocsBinary(), "the askdocs executable is built beside the tests")
+        for token in [nil, "exposure-token-0123456789"] as [String?] {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["serve", "--host", "0.0.0.0", "--port", "0", "--index", fx.index, "--corpus", fx.corpus]
+            var environment = ProcessInfo.processInfo.environment
+            environment["ASKDOCS_TOKEN"] = token
+            process.environment = environment
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            // Once it is serving, anything it meant to say before listening has been written.
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            process.terminate()
+            process.waitUntilExit()
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(String(decoding: line, as: UTF8.self).contains("serving http://0.0.0.0:"))
+            if token == nil {
+                #expect(stderr.contains("warning: listening on 0.0.0.0 without a token"), "\(stderr)")
+            } else {
+                #expect(!stderr.contains("warning"), "\(stderr)")
+            }
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        }
     }
 
     static func askdocsBinary() -> URL? {

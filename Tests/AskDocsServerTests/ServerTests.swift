@@ -48,10 +48,13 @@ struct Fixture: Sendable {
 /// A fixture and the application over it, driven through the router (or over a socket with `live`);
 /// the fixture is removed afterwards.
 func withServer(token: String? = nil, watch: Bool = false, live: Bool = false,
+                configure: (inout ServerConfiguration) -> Void = { _ in },
                 _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
     let fx = try Fixture()
     defer { fx.remove() }
-    let app = try await buildApplication(fx.configuration(token: token, watch: watch))
+    var configuration = fx.configuration(token: token, watch: watch)
+    configure(&configuration)
+    let app = try await buildApplication(configuration)
     try await app.test(live ? .live : .router) { client in try await body(fx, client) }
 }
 
