@@ -170,11 +170,13 @@ public final class Engine {
     func rankedSearch(_ query: AnalyzedQuery, limit: Int) throws -> SearchOutcome {
         var query = query
         var statistics = try index.statistics(for: Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }))
+        try countWordsStemmedOtherwise(query, in: &statistics)
         if correctsTypos, query.corrections.isEmpty {
             let corrections = try typoCorrections(for: query, statistics: statistics)
             if !corrections.isEmpty {
                 query = QueryAnalyzer.analyze(query.text, readingAs: corrections)
                 statistics = try index.statistics(for: Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }))
+                try countWordsStemmedOtherwise(query, in: &statistics)
             }
         }
         let beyond = FTSExpression.termsBeyondBudget(query, statistics: statistics, budget: postingsBudget)
@@ -218,11 +220,29 @@ public final class Engine {
         }
     }
 
+    /// The length that sets how far a correction may reach: the stem's, since stems are what is compared
+    /// ("cocitation" is 10 letters but its stem "cocit" is 5, and "cost" is not a correction of it).
+    static func correctedLength(_ concept: QueryConcept) -> Int {
+        min(concept.label.count, concept.terms.first?.stems.first?.count ?? 0)
+    }
+
+    /// A single-word term whose stem no indexed term spells may still be in the corpus: Snowball's Porter
+    /// and FTS5's disagree on a few words ("technology"). Such a word is counted by FTS5 itself, so that
+    /// it is neither taken for a typo nor for a name the corpus never says.
+    func countWordsStemmedOtherwise(_ query: AnalyzedQuery, in statistics: inout CorpusStatistics) throws {
+        for concept in query.concepts {
+            for term in concept.terms where term.stems.count == 1 && statistics.documentFrequency[term.stems[0], default: 0] == 0 {
+                let count = try index.chunkCount(matchingWord: term.surface)
+                if count > 0 { statistics.documentFrequency[term.stems[0]] = count }
+            }
+        }
+    }
+
     /// The corrections for each correctable word of the question that no chunk holds: the closest word
     /// the index has, as the corpus writes it.
     func typoCorrections(for query: AnalyzedQuery, statistics: CorpusStatistics) throws -> [Correction] {
         let unknown = query.concepts.filter { concept in
-            TypoCorrector.allowedEdits(forLength: concept.label.count) > 0
+            TypoCorrector.allowedEdits(forLength: Self.correctedLength(concept)) > 0
                 && TypoCorrector.isCorrectable(concept.label, in: query.text)
                 && concept.terms.allSatisfy { $0.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 } }
         }
@@ -239,7 +259,7 @@ public final class Engine {
                 vocabulary = try index.vocabulary(startingWith: letter)
                 vocabularyCache.byLetter[letter] = vocabulary
             }
-            guard let term = TypoCorrector.closest(to: stem, edits: TypoCorrector.allowedEdits(forLength: concept.label.count),
+            guard let term = TypoCorrector.closest(to: stem, edits: TypoCorrector.allowedEdits(forLength: Self.correctedLength(concept)),
                                                    in: vocabulary),
                   let surface = try index.surfaceForm(ofTerm: term) else { continue }
             out.append(Correction(word: concept.label, readAs: surface))

@@ -287,6 +287,15 @@ public final class SearchIndex {
         return offset < words.count ? words[offset] : nil
     }
 
+    /// How many chunks hold `word` as FTS5's own tokenizer and stemmer read it: the document frequency of
+    /// a word whose stem (Snowball's Porter) is not spelt as FTS5's Porter spells it ("technology").
+    public func chunkCount(matchingWord word: String) throws -> Int {
+        let s = try connection.prepare("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?")
+        defer { s.finish() }
+        try s.bind(.text("\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""))
+        return try s.step() ? Int(s.int(0)) : 0
+    }
+
     /// Whether some chunk holds `words` as a run (an identifier such as `pool_maxsize` as "pool maxsize").
     public func containsPhrase(_ words: [String]) throws -> Bool {
         let s = try connection.prepare("SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1")

@@ -142,6 +142,17 @@ import Testing
         #expect(!(try engine.ask("is flask_sqlalchemy an extension?").answer.abstained))
     }
 
+    /// A word whose stem the index spells otherwise (Snowball's and FTS5's Porter disagree on a few) is
+    /// counted by FTS5 itself, not taken for a word the corpus lacks.
+    @Test func aWordStemmedOtherwiseIsCountedByFTS5() throws {
+        let engine = try Self.engine()
+        let query = QueryAnalyzer.analyze("django admin")
+        var statistics = CorpusStatistics(chunkCount: 24, averageChunkTokens: 100, documentFrequency: ["django": 0])
+        try engine.countWordsStemmedOtherwise(query, in: &statistics)
+        #expect(statistics.documentFrequency["django", default: 0] > 0)
+        #expect(try engine.index.chunkCount(matchingWord: "xqzvwk") == 0)
+    }
+
     @Test func theFlagshipQuestion() throws {
         let (answer, _) = try Self.engine().ask("which is fastest with a database?")
         #expect(!answer.abstained)
