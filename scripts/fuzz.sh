@@ -39,8 +39,8 @@ for t in "${targets[@]}"; do
     -timeout=10 -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$work/$t/crashes/" \
     > "$work/$t/log" 2>&1
   rc=$?
-  execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$work/$t/log" | grep -oE '[0-9]+$' || true)
-  rate=$(grep -oE 'stat::average_exec_per_sec: [0-9]+' "$work/$t/log" | grep -oE '[0-9]+$' || true)
+  execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$work/$t/log" | grep -oE '[0-9]+$' || true)
+  rate=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$work/$t/log" | grep -oE '[0-9]+$' || true)
   last=$(grep -E '^#[0-9]+.*cov: ' "$work/$t/log" | tail -n 1)
   cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || true)
   ft=$(grep -oE 'ft: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || true)
