@@ -8,6 +8,11 @@ public struct AskRequest: Decodable, Sendable, Equatable {
     public var question: String
     public var history: [ConversationTurn]?
 
+    public init(question: String, history: [ConversationTurn]? = nil) {
+        self.question = question
+        self.history = history
+    }
+
     public static let maxQuestionCharacters = 1_000
     public static let maxAnswerCharacters = 8 * maxQuestionCharacters
     public static let maxHistoryTurns = 20

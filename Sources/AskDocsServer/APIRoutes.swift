@@ -58,7 +58,7 @@ public final class APIRoutes: Sendable {
         router.post("/api/ask") { request, context in
             let body = try await request.body.collect(upTo: Self.maxBodyBytes)
             let decoded: AskRequest
-            do {
+            do throws(AskRequest.Invalid) {
                 decoded = try AskRequest.parse(Data(buffer: body))
             } catch {
                 throw APIError(.badRequest, error.message)
@@ -96,7 +96,7 @@ public final class APIRoutes: Sendable {
     }
 
     static func checked(_ text: String?, name: String) throws -> String {
-        do {
+        do throws(AskRequest.Invalid) {
             return try AskRequest.checked(text, name: name)
         } catch {
             throw APIError(.badRequest, error.message)
