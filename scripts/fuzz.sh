@@ -22,7 +22,7 @@ done
 # lld: gold fails with an internal error when linking the libFuzzer driver.
 swift build --package-path Fuzz --scratch-path Fuzz/.build -c release -Xswiftc -sanitize=fuzzer,address \
     -Xswiftc -use-ld=lld 2>&1 \
-  | grep -vE '^\[[0-9]+/[0-9]+\]|^(Compiling|Building|Write|Linking|Planning)|which are unhandled|^    /.*/checkouts/'
+  | grep -vE '^\[[0-9]+/[0-9]+\]|^(Compiling|Building|Write|Linking|Planning|Fetching|Fetched|Computing|Computed|Creating working copy|Working copy of)|which are unhandled|^    /.*/checkouts/'
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz build failed" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/askdocs-fuzz.XXXXXX")
