@@ -9,6 +9,10 @@ let package = Package(
     products: [
         .executable(name: "askdocs", targets: ["askdocs"]),
         .library(name: "AskDocsEngine", targets: ["AskDocsEngine"]),
+        // For the fuzz targets in Fuzz/, a separate package that depends on this one by path.
+        .library(name: "AskDocsCore", targets: ["AskDocsCore"]),
+        .library(name: "AskDocsIngest", targets: ["AskDocsIngest"]),
+        .library(name: "AskDocsIndex", targets: ["AskDocsIndex"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

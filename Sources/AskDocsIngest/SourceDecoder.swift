@@ -32,7 +32,7 @@ public enum SourceDecoder {
 
     public static func decode(_ data: Data) throws(SkipReason) -> String {
         if data.isEmpty { throw .empty }
-        var text: String
+        let text: String
         if data.starts(with: [0xFF, 0xFE]) {
             text = String(decoding: utf16Units(data.dropFirst(2), littleEndian: true), as: UTF16.self)
         } else if data.starts(with: [0xFE, 0xFF]) {
@@ -42,11 +42,22 @@ public enum SourceDecoder {
             let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
             text = String(decoding: body, as: UTF8.self)
         }
-        if text.contains("\r") {
-            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        return normalizingLineEndsAndNULs(text)
+    }
+
+    /// CRLF and lone CR made LF, NULs dropped, scalar by scalar: String and Foundation compare whole
+    /// characters, and a NUL or CR followed by a combining mark (U+0A41, say) is one character with it,
+    /// so `replacingOccurrences(of: "\0", ...)` left such a NUL in the text (found by fuzzing).
+    static func normalizingLineEndsAndNULs(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x0D || $0 == 0 }) else { return text }
+        var out = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            if scalar == "\n" && afterCR { continue }
+            if scalar == "\r" { out.append("\n") } else if scalar != "\0" { out.append(scalar) }
         }
-        if text.contains("\0") { text = text.replacingOccurrences(of: "\0", with: "") }
-        return text
+        return String(out)
     }
 
     static func utf16Units(_ bytes: Data, littleEndian: Bool) -> [UInt16] {

@@ -8,11 +8,6 @@ import HTTPTypes
 import Hummingbird
 import Synchronization
 
-struct AskRequest: Decodable {
-    var question: String
-    var history: [ConversationTurn]?
-}
-
 struct HealthResponse: Codable, Equatable {
     var status: String
     var documents: Int
@@ -21,9 +16,7 @@ struct HealthResponse: Codable, Equatable {
 
 /// Everything the routes share: the readers, the writer, the cache, the metrics and the token.
 public final class APIRoutes: Sendable {
-    static let maxQueryCharacters = 1_000
     static let maxBodyBytes = 64 * 1024
-    static let maxHistoryTurns = 20
     static let maxSearchLimit = 100
 
     let readers: ReaderPool
@@ -70,16 +63,12 @@ public final class APIRoutes: Sendable {
             }
             let body = try await request.body.collect(upTo: Self.maxBodyBytes)
             let decoded: AskRequest
-            do {
-                decoded = try JSONDecoder().decode(AskRequest.self, from: Data(buffer: body))
+            do throws(AskRequest.Invalid) {
+                decoded = try AskRequest.parse(Data(buffer: body))
             } catch {
-                throw APIError(.badRequest, "the body must be JSON {\"question\": str, \"history\": [{\"question\": str, \"answer\": str}]?}")
+                throw APIError(.badRequest, error.message)
             }
-            let history = decoded.history ?? []
-            guard history.count <= Self.maxHistoryTurns else {
-                throw APIError(.badRequest, "history holds at most \(Self.maxHistoryTurns) turns")
-            }
-            return try self.ask(question: Self.checked(decoded.question, name: "question"), history: history)
+            return try self.ask(question: decoded.question, history: decoded.history ?? [])
         }
         router.post("/api/reindex") { request, _ in try await self.reindex(request) }
         router.get("/healthz") { _, _ in
@@ -112,13 +101,11 @@ public final class APIRoutes: Sendable {
     }
 
     static func checked(_ text: String?, name: String) throws -> String {
-        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw APIError(.badRequest, "missing or empty `\(name)`")
+        do throws(AskRequest.Invalid) {
+            return try AskRequest.checked(text, name: name)
+        } catch {
+            throw APIError(.badRequest, error.message)
         }
-        guard text.count <= maxQueryCharacters else {
-            throw APIError(.badRequest, "`\(name)` is over \(maxQueryCharacters) characters")
-        }
-        return text
     }
 
     func search(_ request: Request) throws -> Response {
@@ -139,11 +126,6 @@ public final class APIRoutes: Sendable {
     }
 
     func ask(question: String, history: [ConversationTurn]) throws -> Response {
-        for turn in history {
-            guard turn.question.count <= Self.maxQueryCharacters, turn.answer.count <= 8 * Self.maxQueryCharacters else {
-                throw APIError(.badRequest, "a history turn is too long")
-            }
-        }
         // A follow-up depends on the previous question only.
         let key = "ask\u{1}\(history.last?.question ?? "")\u{1}\(question)"
         let generation = IndexGeneration.current(indexPath: indexPath)

@@ -281,6 +281,19 @@ import Testing
         #expect(doc.sections[0].blocks[0].text == "Line one. Line two.")
     }
 
+    /// Found by fuzzing (Fuzz/Seeds/text/nul-before-combining-mark.txt): a NUL or CR followed by a combining
+    /// mark is one Swift Character with it, and survived the decoder's character-based replacement.
+    @Test func nulAndCRBeforeACombiningMarkAreNormalised() throws {
+        let prose = String(repeating: "Plain words. ", count: 40)  // so that two NULs do not read as binary
+        let text = try SourceDecoder.decode(Data((prose + "a\u{0}\u{0A41}b\r\u{0301}c\r\nd\r\u{0}\ne").utf8))
+        #expect(!text.utf8.contains(0))
+        #expect(!text.utf8.contains(0x0D))
+        #expect(Array(text.unicodeScalars) == Array((prose + "a\u{0A41}b\n\u{0301}c\nd\n\ne").unicodeScalars))
+        var utf16 = Data([0xFE, 0xFF])
+        for unit in "x\u{0}\u{0A41}y".utf16 { utf16.append(contentsOf: [UInt8(unit >> 8), UInt8(unit & 0xFF)]) }
+        #expect(!(try SourceDecoder.decode(utf16)).utf8.contains(0))
+    }
+
     @Test func skipsWithReasons() {
         #expect(throws: SkipReason.binary) { try DocumentReader.read(Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0, 1, 2, 0, 0]), source: "x.md") }
         #expect(throws: SkipReason.empty) { try DocumentReader.read(Data(), source: "x.md") }

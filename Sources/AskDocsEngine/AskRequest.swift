@@ -1,0 +1,57 @@
+// The body of POST /api/ask and the limits on what a caller may ask: decoded and checked here, outside the
+// HTTP layer, so that the checks are tested and fuzzed without a server (Fuzz/Sources/AskBodyFuzzer).
+
+import AskDocsCore
+import Foundation
+
+public struct AskRequest: Decodable, Sendable, Equatable {
+    public var question: String
+    public var history: [ConversationTurn]?
+
+    public init(question: String, history: [ConversationTurn]? = nil) {
+        self.question = question
+        self.history = history
+    }
+
+    public static let maxQuestionCharacters = 1_000
+    public static let maxAnswerCharacters = 8 * maxQuestionCharacters
+    public static let maxHistoryTurns = 20
+
+    /// Why a request is refused; the HTTP layer answers 400 with `message`.
+    public struct Invalid: Error, Equatable, Sendable {
+        public var message: String
+    }
+
+    /// Decodes a body and checks it: a non-blank question within the limit, at most `maxHistoryTurns`
+    /// turns, each within the limits.
+    public static func parse(_ body: Data) throws(Invalid) -> AskRequest {
+        let request: AskRequest
+        do {
+            request = try JSONDecoder().decode(AskRequest.self, from: body)
+        } catch {
+            throw Invalid(message: "the body must be JSON {\"question\": str, \"history\": [{\"question\": str, \"answer\": str}]?}")
+        }
+        let history = request.history ?? []
+        guard history.count <= maxHistoryTurns else {
+            throw Invalid(message: "history holds at most \(maxHistoryTurns) turns")
+        }
+        _ = try checked(request.question, name: "question")
+        for turn in history {
+            guard turn.question.count <= maxQuestionCharacters, turn.answer.count <= maxAnswerCharacters else {
+                throw Invalid(message: "a history turn is too long")
+            }
+        }
+        return request
+    }
+
+    /// `text` if it is present, not blank and within `maxQuestionCharacters` (a question or `q`).
+    public static func checked(_ text: String?, name: String) throws(Invalid) -> String {
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw Invalid(message: "missing or empty `\(name)`")
+        }
+        guard text.count <= maxQuestionCharacters else {
+            throw Invalid(message: "`\(name)` is over \(maxQuestionCharacters) characters")
+        }
+        return text
+    }
+}

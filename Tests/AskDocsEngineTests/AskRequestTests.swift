@@ -1,0 +1,36 @@
+// POST /api/ask's body checks (AskRequest.parse), which the HTTP layer answers with 400 and the message.
+
+import AskDocsCore
+import AskDocsEngine
+import Foundation
+import Testing
+
+@Suite struct AskRequestTests {
+    func refusal(_ body: String) -> String? {
+        do {
+            _ = try AskRequest.parse(Data(body.utf8))
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func acceptsAQuestionWithOrWithoutHistory() throws {
+        #expect(try AskRequest.parse(Data(#"{"question": "which is fastest?"}"#.utf8))
+                == AskRequest(question: "which is fastest?", history: nil))
+        let followUp = try AskRequest.parse(Data(#"{"question": "and Django?", "history": [{"question": "q", "answer": "a"}]}"#.utf8))
+        #expect(followUp.history == [ConversationTurn(question: "q", answer: "a")])
+    }
+
+    @Test func refusesWithOneLineReasons() {
+        #expect(refusal("{not json")?.hasPrefix("the body must be JSON") == true)
+        #expect(refusal(#"{"question": "x", "history": [{"question": "a"}]}"#)?.hasPrefix("the body must be JSON") == true)
+        #expect(refusal(#"{"question": " \n "}"#) == "missing or empty `question`")
+        #expect(refusal(#"{"question": "\#(String(repeating: "é", count: 1_001))"}"#) == "`question` is over 1000 characters")
+        let turn = #"{"question": "q", "answer": "a"}"#
+        let turns = Array(repeating: turn, count: 21).joined(separator: ",")
+        #expect(refusal(#"{"question": "x", "history": [\#(turns)]}"#) == "history holds at most 20 turns")
+        let long = String(repeating: "a", count: 8_001)
+        #expect(refusal(#"{"question": "x", "history": [{"question": "q", "answer": "\#(long)"}]}"#) == "a history turn is too long")
+    }
+}
