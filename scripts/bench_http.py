@@ -63,7 +63,8 @@ def wrk(port, path=None, script=False):
                          env=dict(os.environ, PATHS=paths)).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     def ms(label):
-        m = re.search(label + r"\s+([\d.]+)(us|ms|s)", out)
+        # The latency distribution's own line, not a "+/- Stdev" column that also ends in "50%".
+        m = re.search(r"^\s+" + label + r"\s+([\d.]+)(us|ms|s)", out, re.M)
         v = float(m.group(1))
         return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
     errors = re.search(r"Socket errors: (.*)", out)

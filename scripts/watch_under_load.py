@@ -83,8 +83,9 @@ rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
 if not rps:
     sys.exit("wrk gave no summary:\n" + out)
 requests = re.search(r"(\d+) requests in", out).group(1)
-p50 = re.search(r"50%\s+(\S+)", out).group(1)
-p99 = re.search(r"99%\s+(\S+)", out).group(1)
+# The latency distribution's own lines: "+/- Stdev" columns such as "62.50%" end in "50%" too.
+p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)
+p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
 errors = re.search(r"Socket errors: (.*)", out)
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 print(f"wrk -t2 -c{args.connections} {args.seconds}s on /api/ask (cache off) during --watch reindexes of "
