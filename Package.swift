@@ -63,12 +63,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The tests' scratch folder, shared by the test targets.
+        .target(name: "AskDocsTestSupport", path: "Tests/AskDocsTestSupport"),
         .testTarget(name: "AskDocsCoreTests", dependencies: ["AskDocsCore"]),
         .testTarget(name: "AskDocsIngestTests", dependencies: ["AskDocsIngest"]),
-        .testTarget(name: "AskDocsIndexTests", dependencies: ["AskDocsIndex", "AskDocsIngest"]),
-        .testTarget(name: "AskDocsEngineTests", dependencies: ["AskDocsEngine", "AskDocsIndex"]),
+        .testTarget(name: "AskDocsIndexTests", dependencies: ["AskDocsIndex", "AskDocsIngest", "AskDocsTestSupport"]),
+        .testTarget(name: "AskDocsEngineTests", dependencies: ["AskDocsEngine", "AskDocsIndex", "AskDocsTestSupport"]),
         .testTarget(name: "AskDocsServerTests", dependencies: [
-            "AskDocsServer", "AskDocsEngine", "askdocs",
+            "AskDocsServer", "AskDocsEngine", "askdocs", "AskDocsTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

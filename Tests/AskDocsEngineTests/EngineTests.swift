@@ -2,6 +2,7 @@
 // and the shipped corpus' questions.
 
 import Foundation
+import AskDocsTestSupport
 import Testing
 @testable import AskDocsCore
 @testable import AskDocsEngine

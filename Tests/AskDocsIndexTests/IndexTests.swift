@@ -1,6 +1,7 @@
 // The index file: hostile MATCH input, schema versions, integrity.
 
 import Foundation
+import AskDocsTestSupport
 import Testing
 @testable import AskDocsCore
 @testable import AskDocsIndex

@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import AskDocsTestSupport
 import Testing
 
 /// A temporary corpus holding the shipped post, and an index beside it.

@@ -1,10 +1,10 @@
-// The test process's scratch folder: every index file and corpus a test makes goes under it, and it is
-// removed when the process exits, so that test runs leave nothing in /tmp.
+// The test process's scratch folder, shared by the test targets: every index file and corpus a test makes
+// goes under it, and it is removed when the process exits, so that test runs leave nothing in /tmp.
 
 import Foundation
 
-enum Scratch {
-    static let root: URL = {
+public enum Scratch {
+    public static let root: URL = {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("askdocs-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -13,7 +13,7 @@ enum Scratch {
     }()
 
     /// A fresh path under the scratch folder (not created).
-    static func path(_ prefix: String, suffix: String = "") -> URL {
+    public static func path(_ prefix: String, suffix: String = "") -> URL {
         root.appendingPathComponent("\(prefix)-\(UUID().uuidString)\(suffix)")
     }
 }
