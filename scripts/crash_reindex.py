@@ -16,6 +16,8 @@ SIGKILL the server while it reindexes, check, restart. Exit status 1 on any fail
 """
 import argparse, hashlib, json, os, random, re, shutil, signal, sqlite3, subprocess, sys, tempfile, time
 
+from ab_corpora import build_corpora
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 ap.add_argument("--kills", type=int, default=100, help="SIGKILLs of `askdocs index` (default 100)")
@@ -41,41 +43,6 @@ def fail(message):
 
 
 # -- the two corpora -------------------------------------------------------------------------------------
-
-def build_corpora():
-    a, b = os.path.join(work, "A"), os.path.join(work, "B")
-    source = os.path.join(os.path.dirname(REPO), "shared/benchmarks/cranfield/corpus-md")
-    os.makedirs(a)
-    if os.path.isdir(source):
-        for name in sorted(os.listdir(source)):
-            shutil.copy2(os.path.join(source, name), a)
-    else:  # generated pages of a similar size
-        words = ("flow pressure wing shock boundary layer heat transfer buckling load plate cylinder nozzle "
-                 "turbulent laminar supersonic hypersonic velocity profile").split()
-        for n in range(1400):
-            body = " ".join(rng.choice(words) for _ in range(600))
-            with open(os.path.join(a, f"{n}.md"), "w") as f:
-                f.write(f"# Page {n}\n\n{body} .\n")
-    names = sorted(os.listdir(a))
-    shuffled = names[:]
-    rng.shuffle(shuffled)
-    quarter = len(names) // 4
-    removed, changed = set(shuffled[:quarter]), shuffled[quarter:quarter + 2 * quarter]
-    os.makedirs(b)
-    for name in names:
-        if name not in removed:
-            shutil.copy2(os.path.join(a, name), b)  # mtime kept: unchanged files are not re-read
-    for i, name in enumerate(changed):
-        with open(os.path.join(b, name), "a") as f:
-            f.write(f"\n\n## Revision {i}\n\nA revised estimate of the buckling load replaces figure {i} of this "
-                    f"report; the supplementary measurements of the shock standoff distance agree within {i % 9} "
-                    "per cent.\n")
-    for i in range(quarter):
-        donor = open(os.path.join(a, names[(i * 7) % len(names)])).read()
-        with open(os.path.join(b, f"added-{i}.md"), "w") as f:
-            f.write(f"# Added report {i}\n\nSupplementary measurements of the shock standoff distance, set {i}.\n\n"
-                    + donor.split("\n", 1)[-1])
-    return a, b, len(names), quarter, len(changed)
 
 
 def point_corpus_at(target):
@@ -329,7 +296,7 @@ def main():
         sys.exit(f"no binary at {askdocs}; run `swift build -c release` first")
     started = time.time()
     print(f"work folder {work}, seed {seed}")
-    a, b, pages, quarter, changed = build_corpora()
+    a, b, pages, quarter, changed = build_corpora(work, REPO, rng)
     print(f"corpus A: {pages} pages; B: {quarter} removed, {changed} changed, {quarter} added")
     expected = {}
     for name, folder in (("A", a), ("B", b)):

@@ -17,6 +17,8 @@
 import argparse, asyncio, hashlib, json, os, random, resource, shutil, signal, socket, sqlite3, statistics
 import subprocess, sys, tempfile, threading, time, urllib.parse
 
+from ab_corpora import build_corpora
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 ap.add_argument("--askdocs", default=os.path.join(REPO, ".build/release/askdocs"))
@@ -237,28 +239,6 @@ def test_limits():
 
 # -- graceful shutdown -----------------------------------------------------------------------------------
 
-def build_corpora():
-    a, b = os.path.join(work, "A"), os.path.join(work, "B")
-    source = os.path.join(os.path.dirname(REPO), "shared/benchmarks/cranfield/corpus-md")
-    os.makedirs(a)
-    if os.path.isdir(source):
-        for name in sorted(os.listdir(source)):
-            shutil.copy2(os.path.join(source, name), a)
-    else:
-        words = "flow pressure wing shock boundary layer heat transfer buckling load plate cylinder".split()
-        for n in range(1400):
-            with open(os.path.join(a, f"{n}.md"), "w") as f:
-                f.write(f"# Page {n}\n\n{' '.join(rng.choice(words) for _ in range(600))} .\n")
-    names = sorted(os.listdir(a))
-    quarter = len(names) // 4
-    shutil.copytree(a, b, copy_function=shutil.copy2)
-    for name in names[:quarter]:
-        os.remove(os.path.join(b, name))
-    for i, name in enumerate(names[quarter:3 * quarter]):
-        with open(os.path.join(b, name), "a") as f:
-            f.write(f"\n\n## Revision {i}\n\nA revised estimate of the buckling load replaces figure {i}.\n")
-    return a, b
-
 
 def point_corpus_at(target):
     link, tmp = os.path.join(work, "corpus"), os.path.join(work, "corpus.next")
@@ -312,7 +292,7 @@ def post_in_two_halves(port, body, results, i, ready):
 
 
 def test_shutdown():
-    a, b = build_corpora()
+    a, b = build_corpora(work, REPO, rng)[:2]
     corpus = point_corpus_at(a)
     pristine = os.path.join(work, "A.sqlite")
     subprocess.run([args.askdocs, "index", "--corpus", corpus, "--index", pristine], check=True, capture_output=True)
