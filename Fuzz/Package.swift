@@ -21,11 +21,12 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: [
             "CLibFuzzer",
             .product(name: "AskDocsEngine", package: askdocs), .product(name: "AskDocsCore", package: askdocs),
+            .product(name: "AskDocsIngest", package: askdocs),
         ]),
         fuzzer("QuestionFuzzer", ["AskDocsEngine", "AskDocsCore", "AskDocsIndex"]),
-        fuzzer("HTMLFuzzer", ["AskDocsCore", "AskDocsIngest"]),
-        fuzzer("MarkdownFuzzer", ["AskDocsCore", "AskDocsIngest"]),
-        fuzzer("TextFuzzer", ["AskDocsCore", "AskDocsIngest"]),
+        fuzzer("HTMLFuzzer", []),
+        fuzzer("MarkdownFuzzer", []),
+        fuzzer("TextFuzzer", []),
         fuzzer("AskBodyFuzzer", ["AskDocsEngine", "AskDocsCore"]),
     ],
     swiftLanguageModes: [.v6]

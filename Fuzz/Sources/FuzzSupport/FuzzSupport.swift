@@ -1,7 +1,9 @@
 // What the fuzz targets share: the one index over the repository's Corpus/ that questions are asked of
 // (built once per process in a temporary folder), and failing loudly on a broken invariant.
 
+import AskDocsCore
 import AskDocsEngine
+import AskDocsIngest
 import CLibFuzzer
 import Foundation
 
@@ -66,6 +68,24 @@ public enum FuzzSupport {
         var argc = CommandLine.argc
         var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
         exit(LLVMFuzzerRunDriver(&argc, &argv, body))
+    }
+
+    /// The ingest targets' check: `input` as a file named `source`, through the path the indexer takes
+    /// (DocumentReader: SourceDecoder, then the reader for its extension) and the Chunker. A file is either
+    /// skipped with a reason or becomes chunks in order that hold text and no NUL (SQLite would store the
+    /// text cut short at one).
+    public static func ingest(_ input: Data, as source: String) {
+        let document: Document
+        do {
+            document = try DocumentReader.read(input, source: source)
+        } catch {
+            return
+        }
+        for (i, chunk) in Chunker().chunks(of: document).enumerated() {
+            require(chunk.ordinal == i, "chunk \(i) has ordinal \(chunk.ordinal)")
+            require(!chunk.text.utf8.contains(0), "chunk \(i) holds a NUL")
+            require(!chunk.text.allSatisfy(\.isWhitespace), "chunk \(i) is blank")
+        }
     }
 
     public static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Data {
