@@ -77,7 +77,7 @@ public enum HTMLReader {
             }
             i = html.index(after: i)
         }
-        return out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return Whitespace.collapsed(out)
     }
 
     static func parse(_ html: String) -> htmlDocPtr? {
@@ -90,7 +90,7 @@ public enum HTMLReader {
 
     /// "3. Tutorial — Python 3.11 documentation" → "3. Tutorial".
     static func cleanTitle(_ title: String) -> String {
-        let t = title.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let t = Whitespace.collapsed(title)
         for sep in [" — ", " | ", " – ", " :: "] {
             if let r = t.range(of: sep, options: .backwards), t.distance(from: t.startIndex, to: r.lowerBound) > 3 {
                 return String(t[..<r.lowerBound])
@@ -111,7 +111,7 @@ public enum HTMLReader {
         var entries: [String] = []
 
         mutating func flush() {
-            let text = inline.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let text = Whitespace.collapsed(inline)
             inline = ""
             guard !text.isEmpty, text != "¶" else { return }
             append(.prose, text)
@@ -134,8 +134,7 @@ public enum HTMLReader {
                     ? c.pointee.name.map { String(cString: $0).lowercased() } ?? "" : ""
                 switch name {
                 case "dt":
-                    let text = HTMLReader.text(of: c).replacingOccurrences(of: "¶", with: "")
-                        .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                    let text = Whitespace.collapsed(HTMLReader.text(of: c).replacingOccurrences(of: "¶", with: ""))
                     guard !text.isEmpty else { continue }
                     // A term too long to be a name (a paragraph in a <dt>) is text, not an entry's name.
                     let isName = text.count <= HTMLReader.maxEntryCharacters
@@ -189,8 +188,7 @@ public enum HTMLReader {
             case "h1", "h2", "h3", "h4":
                 flush()
                 let level = Int(name.dropFirst())!
-                let heading = HTMLReader.text(of: n).replacingOccurrences(of: "¶", with: "")
-                    .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                let heading = Whitespace.collapsed(HTMLReader.text(of: n).replacingOccurrences(of: "¶", with: ""))
                 guard !heading.isEmpty else { return }
                 if level == 1 && h1Title == nil && sections.count == 1 {
                     h1Title = heading
@@ -223,7 +221,8 @@ public enum HTMLReader {
     static func attribute(_ n: xmlNodePtr, _ name: String) -> String? {
         var attr = n.pointee.properties
         while let a = attr {
-            if let an = a.pointee.name, String(cString: an).lowercased() == name {
+            // Compared in C: this runs for every attribute of every element, and a String per name cost 3%.
+            if let an = a.pointee.name, strcasecmp(UnsafeRawPointer(an).assumingMemoryBound(to: CChar.self), name) == 0 {
                 guard let value = a.pointee.children?.pointee.content else { return "" }
                 return String(cString: value)
             }
@@ -233,22 +232,25 @@ public enum HTMLReader {
     }
 
     static func isBoilerplate(_ n: xmlNodePtr) -> Bool {
+        guard n.pointee.properties != nil else { return false }  // most elements: no attributes at all
         if let role = attribute(n, "role")?.lowercased(), skippedRoles.contains(role) { return true }
         if attribute(n, "aria-hidden")?.lowercased() == "true" { return true }
         if attribute(n, "hidden") != nil { return true }
         for key in ["class", "id"] {
             guard let value = attribute(n, key)?.lowercased() else { continue }
-            for token in value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                if skippedClassTokens.contains(String(token)) { return true }
-                for part in token.split(whereSeparator: { $0 == "-" || $0 == "_" }) where part == "sidebar"
-                    || part == "breadcrumb" || part == "breadcrumbs" || part == "related" || part == "navbar"
-                    || part == "share" || part == "cookie" || part == "footer" {
+            for token in value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) {
+                if skippedClassTokens.contains(String(decoding: token, as: UTF8.self)) { return true }
+                for part in token.split(whereSeparator: { $0 == 0x2D || $0 == 0x5F }) where boilerplateParts.contains(where: { $0.elementsEqual(part) }) {
                     return true
                 }
             }
         }
         return false
     }
+
+    /// Parts of a class or id ("left-sidebar", "nav_footer") that mark the element as page furniture.
+    static let boilerplateParts: [[UInt8]] = ["sidebar", "breadcrumb", "breadcrumbs", "related", "navbar", "share",
+                                              "cookie", "footer"].map { Array($0.utf8) }
 
     /// The heading's own id, an id/name on an anchor inside it, or the id of the section it opens.
     static func anchor(of heading: xmlNodePtr) -> String? {
@@ -289,7 +291,7 @@ public enum HTMLReader {
             }
         }
         walk(node, 0)
-        return keepWhitespace ? out : out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return keepWhitespace ? out : Whitespace.collapsed(out)
     }
 
     static func tableRows(_ table: xmlNodePtr) -> [String] {

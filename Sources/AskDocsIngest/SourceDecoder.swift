@@ -49,7 +49,11 @@ public enum SourceDecoder {
     /// characters, and a NUL or CR followed by a combining mark (U+0A41, say) is one character with it,
     /// so `replacingOccurrences(of: "\0", ...)` left such a NUL in the text (found by fuzzing).
     static func normalizingLineEndsAndNULs(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x0D || $0 == 0 }) else { return text }
+        var text = text
+        let clean = text.withUTF8 { b in
+            b.isEmpty || (memchr(b.baseAddress!, 0x0D, b.count) == nil && memchr(b.baseAddress!, 0, b.count) == nil)
+        }
+        guard !clean else { return text }
         var out = String.UnicodeScalarView()
         var afterCR = false
         for scalar in text.unicodeScalars {
@@ -75,9 +79,11 @@ public enum SourceDecoder {
         let head = data.prefix(8192)
         var control = 0
         var nul = 0
-        for byte in head {
-            if byte == 0 { nul += 1 }
-            else if byte < 32 && byte != 9 && byte != 10 && byte != 13 && byte != 12 { control += 1 }
+        head.withUnsafeBytes { bytes in  // not Data's iterator: a call per byte
+            for byte in bytes {
+                if byte == 0 { nul += 1 }
+                else if byte < 32 && byte != 9 && byte != 10 && byte != 13 && byte != 12 { control += 1 }
+            }
         }
         return nul > head.count / 100 || control > head.count / 20
     }

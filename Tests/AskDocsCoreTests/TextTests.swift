@@ -39,4 +39,19 @@ import Testing
         #expect(s.contains("**database**"))
         #expect(s.contains("**latency**"))
     }
+
+    /// The byte-level collapser gives what the Character-level split gave, on every kind of whitespace.
+    @Test func whitespaceCollapsesLikeCharacterSplit() {
+        func reference(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let fixed = ["", " ", "a", " a ", "a  b", "\ta\nb\r\nc", "x\u{00A0}y", "x\u{2003}\u{3000}y", "x\u{2028}y\u{2029}",
+                     "\u{1680}café\u{202F}naïve\u{205F}", "x\u{0085}y", "already clean text", "tail ", " head",
+                     "日本語\u{3000}テキスト", "emoji 👩‍💻  here", "x\u{200B}y"]
+        for s in fixed { #expect(Whitespace.collapsed(s) == reference(s), "\(s.debugDescription)") }
+        let alphabet: [Character] = ["a", "é", " ", "\t", "\n", "\u{00A0}", "\u{2009}", "\u{3000}", "日", "-", "\u{85}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let s = String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(Whitespace.collapsed(s) == reference(s), "\(s.debugDescription)")
+        }
+    }
 }

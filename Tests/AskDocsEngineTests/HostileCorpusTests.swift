@@ -202,7 +202,7 @@ import Glibc
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let corpus = dir.appendingPathComponent("corpus")
-        func file(_ name: String) -> URL { corpus.appendingPathComponent(name) }
+        @Sendable func file(_ name: String) -> URL { corpus.appendingPathComponent(name) }
         Self.write("# Alpha\n\nThe alpaca grazes in the Andes.\n", to: file("a.md"))
         Self.write("# Bravo\n\nThe beaver builds dams from branches.\n", to: file("b.md"))
         Self.write("# Charlie\n\nThe chinchilla bathes in volcanic dust.\n", to: file("c.md"))

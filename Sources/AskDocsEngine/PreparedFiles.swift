@@ -1,0 +1,119 @@
+// The indexer's read-ahead: files of a plan read, hashed, parsed and chunked on background threads, handed
+// to the writing thread one by one in the plan's order. Reads stay sequential (one thread, plan order), so a
+// file changed by reading another is seen as it would be without read-ahead; parsing runs on every core.
+
+import AskDocsCore
+import AskDocsIngest
+import Dispatch
+import Foundation
+import Synchronization
+
+/// What reading and parsing one planned file produced.
+enum PreparedFile: Sendable {
+    /// Over the size limit: not read.
+    case tooLarge
+    case unreadable(reason: String, gone: Bool)
+    /// Same content hash as the stored document.
+    case unchanged
+    /// Read but not indexable (binary, empty, no text…), with the reason.
+    case refused(String)
+    case parsed(Document, [Chunk], hash: String)
+}
+
+final class PreparedFiles: Sendable {
+    /// Files per batch: enough to keep every core busy, few enough that the writer starts at once.
+    static let batchSize = 16
+    /// How many batches may wait ready ahead of the writer (bounds memory on a large corpus).
+    static let batchesAhead = 4
+
+    private struct State: ~Copyable {
+        var ready: [Int: [PreparedFile]] = [:]
+        var stopped = false
+    }
+
+    private let state = Mutex(State())
+    private let batchReady = DispatchSemaphore(value: 0)
+    private let room = DispatchSemaphore(value: PreparedFiles.batchesAhead)
+    private let finished = DispatchSemaphore(value: 0)
+    // Only the writing thread touches these two.
+    nonisolated(unsafe) private var current: [PreparedFile] = []
+    nonisolated(unsafe) private var taken = 0
+
+    init(files: [CorpusFile], previousHashes: [String?], chunker: Chunker, sizeLimit: Int,
+         read: @escaping @Sendable (CorpusFile) throws -> Data) {
+        let batches = stride(from: 0, to: files.count, by: Self.batchSize).map {
+            Array($0..<min($0 + Self.batchSize, files.count))
+        }
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            defer { finished.signal() }
+            for (k, batch) in batches.enumerated() {
+                room.wait()
+                if state.withLock({ $0.stopped }) { return }
+                // Sequential reads, in order: see the file comment.
+                let contents: [Result<Data, Error>?] = batch.map { i in
+                    files[i].size > Int64(sizeLimit) ? nil : Result { try read(files[i]) }
+                }
+                let out = Mutex([PreparedFile?](repeating: nil, count: batch.count))
+                DispatchQueue.concurrentPerform(iterations: batch.count) { j in
+                    let i = batch[j]
+                    let p = Self.prepare(files[i], contents: contents[j], previousHash: previousHashes[i],
+                                         chunker: chunker, sizeLimit: sizeLimit)
+                    out.withLock { $0[j] = p }
+                }
+                let prepared = out.withLock { $0.map { $0! } }
+                state.withLock { $0.ready[k] = prepared }
+                batchReady.signal()
+            }
+        }
+    }
+
+    /// The next file's outcome, in plan order; waits for its batch.
+    func next() -> PreparedFile {
+        if taken == current.count {
+            let k = consumedBatches
+            batchReady.wait()
+            while true {
+                if let batch = state.withLock({ $0.ready.removeValue(forKey: k) }) {
+                    current = batch
+                    break
+                }
+                // Batches are published in order, so this only happens if signals raced; wait again.
+                batchReady.wait()
+            }
+            consumedBatches += 1
+            taken = 0
+            room.signal()
+        }
+        defer { taken += 1 }
+        return current[taken]
+    }
+
+    nonisolated(unsafe) private var consumedBatches = 0
+
+    /// Stops the read-ahead (the writer is done or failed) and waits for its thread to finish, so that no
+    /// `read` call outlives the index run.
+    func stop() {
+        state.withLock { $0.stopped = true }
+        for _ in 0..<Self.batchesAhead + 1 { room.signal() }
+        finished.wait()
+    }
+
+    static func prepare(_ file: CorpusFile, contents: Result<Data, Error>?, previousHash: String?,
+                        chunker: Chunker, sizeLimit: Int) -> PreparedFile {
+        guard let contents else { return .tooLarge }
+        let data: Data
+        switch contents {
+        case .success(let d): data = d
+        case .failure(let error):
+            return .unreadable(reason: Indexer.reason(error), gone: (error as? FileReadError)?.code == ENOENT)
+        }
+        let hash = Indexer.sha256(data)
+        if let previousHash, previousHash == hash { return .unchanged }
+        do {
+            let document = try DocumentReader.read(data, source: file.relativePath, sizeLimit: sizeLimit)
+            return .parsed(document, chunker.chunks(of: document), hash: hash)
+        } catch {
+            return .refused("\(error)")
+        }
+    }
+}
