@@ -31,6 +31,39 @@ struct QueryOptions: ParsableArguments {
 
     @Option(name: .long, help: "Read one query per line from FILE.")
     var batch: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Write one line per query to FILE: milliseconds spent in the engine, a tab, the FTS5 expression run.",
+        discussion: "For benchmarks (Benchmarks/run): the time excludes printing; the expression lets a bare loop run the same MATCH."))
+    var timings: String?
+}
+
+/// Collects `--timings` lines and writes them when the command ends.
+struct TimingLog {
+    let path: String?
+    private var lines: [String] = []
+
+    init(path: String?) { self.path = path }
+
+    /// Runs `body`, noting its wall time with the FTS5 expression its result reports.
+    mutating func measure<T>(_ body: () throws -> T, expression: (T) -> String?) rethrows -> T {
+        guard path != nil else { return try body() }
+        let start = ContinuousClock.now
+        let value = try body()
+        let elapsed = ContinuousClock.now - start
+        let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+        lines.append(String(format: "%.4f", ms) + "\t" + (expression(value) ?? ""))
+        return value
+    }
+
+    func write() throws {
+        guard let path else { return }
+        do {
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw CLIError("cannot write the timings file \(path): \(error.localizedDescription)")
+        }
+    }
 }
 
 extension ParsableCommand {
@@ -131,14 +164,16 @@ struct Search: ParsableCommand {
 
     func run() throws {
         let engine = try Self.openEngine(index: location.index, corpus: options.corpus, update: !options.noUpdate)
+        var timings = TimingLog(path: options.timings)
         for q in try queries(query, batch: options.batch) {
-            let outcome = try engine.search(q, limit: limit)
+            let outcome = try timings.measure({ try engine.search(q, limit: limit) }, expression: \.expression)
             if options.json {
                 print(JSONOutput.encode(SearchResponse(outcome)))
             } else {
                 print(TerminalFormat.search(outcome))
             }
         }
+        try timings.write()
     }
 }
 
@@ -160,8 +195,9 @@ struct Ask: ParsableCommand {
 
     func run() throws {
         let engine = try Self.openEngine(index: location.index, corpus: options.corpus, update: !options.noUpdate)
+        var timings = TimingLog(path: options.timings)
         for q in try queries(question, batch: options.batch) {
-            let (answer, outcome) = try engine.ask(q)
+            let (answer, outcome) = try timings.measure({ try engine.ask(q) }, expression: \.search.expression)
             if options.json {
                 print(JSONOutput.encode(AskResponse(answer, query: outcome.query)))
             } else {
@@ -173,6 +209,7 @@ struct Ask: ParsableCommand {
                 }
             }
         }
+        try timings.write()
     }
 }
 
