@@ -51,12 +51,13 @@ public enum CorpusScanner {
                 }
                 names.append(name)
             }
-            closedir(dir)
+            // Stat relative to the open folder: a full path is walked component by component each time.
+            let fd = dirfd(dir)
             for name in names.sorted() {
                 let childRel = rel.isEmpty ? name : rel + "/" + name
                 let abs = root + "/" + childRel
                 var s = stat()
-                guard lstat(abs, &s) == 0 else {
+                guard fstatat(fd, name, &s, AT_SYMLINK_NOFOLLOW) == 0 else {
                     skipped.append(SkippedFile(path: childRel, reason: "cannot stat: \(String(cString: strerror(errno)))"))
                     continue
                 }
@@ -72,6 +73,7 @@ public enum CorpusScanner {
                     skipped.append(SkippedFile(path: childRel, reason: "not a regular file"))
                 }
             }
+            closedir(dir)
         }
         files.sort { $0.relativePath < $1.relativePath }
         return (files, skipped)

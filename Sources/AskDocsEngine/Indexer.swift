@@ -7,6 +7,7 @@ import AskDocsIndex
 import AskDocsIngest
 import COpenSSLCrypto
 import Foundation
+import Synchronization
 
 /// An errno from reading a corpus file; its description is the system's one-line message.
 public struct FileReadError: Error, CustomStringConvertible, Sendable {
@@ -58,32 +59,51 @@ public enum Indexer {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
     public static func plan(corpus: String, index: SearchIndex, full: Bool) throws -> IndexPlan {
-        let (files, skipped) = try CorpusScanner.scan(root: corpus)
-        let stored = try index.storedDocuments()
-        let skips = full ? [:] : try index.storedSkips()
-        let readable = files.filter { DocumentFormat(path: $0.relativePath) != nil }
+        // The folder walk (a stat per file, mostly kernel time) overlaps reading what the index holds.
+        let scanned = Mutex<Result<(files: [CorpusFile], skipped: [SkippedFile]), Error>?>(nil)
+        let scanDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global(qos: .userInitiated).async {
+            let result = Result { try CorpusScanner.scan(root: corpus) }
+            scanned.withLock { $0 = result }
+            scanDone.signal()
+        }
+        let storedResult = Result { try index.storedDocuments() }
+        let skipsResult = Result { full ? [:] : try index.storedSkips() }
+        scanDone.wait()
+        let (files, skipped) = try scanned.withLock { $0! }.get()
+        let stored = try storedResult.get()
+        let skips = try skipsResult.get()
+
+        // One pass, one PathKey per file: this runs for every file of the corpus on every `ask`.
+        var kept: [CorpusFile] = []
+        var toRead: [CorpusFile] = []
         var knownSkipped: [SkippedFile] = []
-        let toRead = full ? readable : readable.filter { f in
+        var unsupported: [SkippedFile] = []
+        var present = Set<PathKey>(minimumCapacity: files.count)
+        kept.reserveCapacity(files.count)
+        for f in files {
+            guard DocumentFormat(path: f.relativePath) != nil else {
+                unsupported.append(SkippedFile(
+                    path: f.relativePath,
+                    reason: SkipReason.unsupportedType(DocumentFormat.fileExtension(of: f.relativePath)).description))
+                continue
+            }
+            let key = PathKey(f.relativePath)
+            present.insert(key)
             // A file skipped as unreadable is tried again once it can be read: fixing its permissions
             // changes its ctime, not the mtime recorded.
-            if let skip = skips[PathKey(f.relativePath)], skip.size == f.size, skip.mtime == f.mtime,
+            if !full, let skip = skips[key], skip.size == f.size, skip.mtime == f.mtime,
                !(skip.reason.hasPrefix(unreadablePrefix) && access(f.absolutePath, R_OK) == 0) {
                 knownSkipped.append(SkippedFile(path: f.relativePath, reason: skip.reason))
-                return false
+                continue
             }
-            guard let s = stored[PathKey(f.relativePath)] else { return true }
-            return s.size != f.size || s.mtime != f.mtime
+            kept.append(f)
+            if !full, let s = stored[key], s.size == f.size, s.mtime == f.mtime { continue }
+            toRead.append(f)
         }
-        let present = Set(readable.map { PathKey($0.relativePath) })
-        let vanished = stored.values.filter { !present.contains(PathKey($0.path)) }.sorted { $0.path < $1.path }
-        let unsupported = files.filter { DocumentFormat(path: $0.relativePath) == nil }.map {
-            SkippedFile(path: $0.relativePath,
-                        reason: SkipReason.unsupportedType(($0.relativePath as NSString).pathExtension.lowercased()).description)
-        }
-        let skippedPaths = Set(knownSkipped.map { PathKey($0.path) })
-        return IndexPlan(files: readable.filter { !skippedPaths.contains(PathKey($0.relativePath)) },
-                         scanSkipped: skipped + unsupported + knownSkipped, stored: stored, toRead: toRead,
-                         vanished: vanished)
+        let vanished = stored.filter { !present.contains($0.key) }.map(\.value).sorted { $0.path < $1.path }
+        return IndexPlan(files: kept, scanSkipped: skipped + unsupported + knownSkipped, stored: stored,
+                         toRead: toRead, vanished: vanished)
     }
 
     /// Reads a file's bytes with open(2) and read(2): not a memory map, since a file truncated by another

@@ -43,6 +43,51 @@ import Testing
         #expect(try index.integrityProblems() == nil)
     }
 
+    /// The stored totals (BM25's average length, `counts()`) move with each write instead of being
+    /// recounted; after adds, removes and a rebuild they still equal a full recount.
+    @Test func storedTotalsFollowEveryWrite() throws {
+        let index = try SearchIndex(writableAt: Self.temporaryPath())
+        func doc(_ name: String, _ words: Int) -> (Document, [Chunk]) {
+            let body = (0..<words).map { "word\($0 % 50)" }.joined(separator: " ")
+            let d = MarkdownReader.read("# \(name)\n\n\(body).\n\n## More\n\n\(body) again.\n", source: "\(name).md")
+            return (d, Chunker().chunks(of: d))
+        }
+        func expectTotalsMatchARecount() throws {
+            let recount = try index.connection.prepare("SELECT count(*), sum(token_count) FROM chunks")
+            _ = try recount.step()
+            let (chunks, tokens) = (recount.int(0), recount.isNull(1) ? 0 : recount.int(1))
+            recount.finish()
+            #expect(try index.meta("chunk_count") == String(chunks))
+            #expect(try index.meta("total_tokens") == String(tokens))
+            #expect(try index.counts().chunks == Int(chunks))
+        }
+        for (name, words) in [("a", 30), ("b", 400), ("c", 900)] {
+            let (d, c) = doc(name, words)
+            try index.write { try $0.add(d, chunks: c, contentHash: name, size: 1, mtime: 1) }
+        }
+        try expectTotalsMatchARecount()
+        let b = try #require(try index.storedDocuments()[PathKey("b.md")])
+        try index.write { w in
+            try w.remove(documentID: b.id)
+            let (d, c) = doc("b", 120)
+            try w.add(d, chunks: c, contentHash: "b2", size: 2, mtime: 2)
+        }
+        try expectTotalsMatchARecount()
+        try index.write { w in
+            try w.removeAll()
+            let (d, c) = doc("d", 250)
+            try w.add(d, chunks: c, contentHash: "d", size: 1, mtime: 1)
+        }
+        try expectTotalsMatchARecount()
+        // An index written before the totals were kept: the first write counts once, then moves them.
+        try index.connection.execute("DELETE FROM meta WHERE key IN ('chunk_count', 'total_tokens')")
+        try index.write { w in
+            let (d, c) = doc("e", 60)
+            try w.add(d, chunks: c, contentHash: "e", size: 1, mtime: 1)
+        }
+        try expectTotalsMatchARecount()
+    }
+
     @Test func anotherSchemaVersionIsRebuilt() throws {
         let path = Self.temporaryPath()
         do {
