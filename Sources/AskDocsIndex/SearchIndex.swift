@@ -52,6 +52,11 @@ public final class SearchIndex {
     /// Set when opening found another schema version and rebuilt the tables empty.
     public private(set) var schemaWasRebuilt = false
     public private(set) var previousSchemaVersion: Int32 = 0
+    /// Each term's chunk counts (all, title, headings), kept until the index changes. FTS5 stores no
+    /// document frequency: fts5vocab counts by walking the term's whole posting list, which cost a fifth
+    /// of a search, and the same common words come back question after question.
+    private var termCounts: [String: (all: Int, title: Int, headings: Int)] = [:]
+    private var termCountsVersion: Int64 = -1
 
     /// Opens (creating if needed) an index for writing; an index of another schema version is emptied and
     /// recreated, since the corpus can always be re-read.
@@ -143,7 +148,10 @@ public final class SearchIndex {
 
     /// Runs `body` in one write transaction: a crash or an error inside leaves the previous index as it was.
     public func write<T>(_ body: (IndexWriter) throws -> T) throws -> T {
-        try connection.transaction {
+        // This connection's own commits do not move `data_version`.
+        termCounts.removeAll()
+        termCountsVersion = -1
+        return try connection.transaction {
             let writer = IndexWriter(connection: connection)
             let result = try body(writer)
             if writer.changed { try writer.updateTotals() }
@@ -245,24 +253,38 @@ public final class SearchIndex {
         let chunkCount = Int(totals.text(0)) ?? 0
         let totalTokens = Double(totals.text(1)) ?? 0
         totals.finish()
+        let version = try dataVersion()
+        if version != termCountsVersion || termCounts.count > 500_000 {
+            termCounts.removeAll(keepingCapacity: true)
+            termCountsVersion = version
+        }
         let df = try connection.prepare("SELECT doc FROM chunks_vocab WHERE term = ?")
         let columnDF = try connection.prepare("SELECT col, doc FROM chunks_vocab_col WHERE term = ?")
         var frequencies: [String: Int] = [:]
         var titleFrequencies: [String: Int] = [:]
         var headingFrequencies: [String: Int] = [:]
         for stem in stems {
-            try df.bind(.text(stem))
-            frequencies[stem] = try df.step() ? Int(df.int(0)) : 0
-            df.finish()
-            guard frequencies[stem, default: 0] > 0 else { continue }
-            try columnDF.bind(.text(stem))
-            while try columnDF.step() {
-                switch columnDF.text(0) {
-                case "title": titleFrequencies[stem] = Int(columnDF.int(1))
-                case "headings": headingFrequencies[stem] = Int(columnDF.int(1))
-                default: break
+            if termCounts[stem] == nil {
+                try df.bind(.text(stem))
+                var counts = (all: try df.step() ? Int(df.int(0)) : 0, title: 0, headings: 0)
+                df.finish()
+                if counts.all > 0 {
+                    try columnDF.bind(.text(stem))
+                    while try columnDF.step() {
+                        switch columnDF.text(0) {
+                        case "title": counts.title = Int(columnDF.int(1))
+                        case "headings": counts.headings = Int(columnDF.int(1))
+                        default: break
+                        }
+                    }
+                    columnDF.finish()
                 }
+                termCounts[stem] = counts
             }
+            let counts = termCounts[stem]!
+            frequencies[stem] = counts.all
+            if counts.title > 0 { titleFrequencies[stem] = counts.title }
+            if counts.headings > 0 { headingFrequencies[stem] = counts.headings }
         }
         return CorpusStatistics(chunkCount: chunkCount,
                                 averageChunkTokens: chunkCount > 0 ? totalTokens / Double(chunkCount) : 1,

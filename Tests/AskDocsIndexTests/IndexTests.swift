@@ -88,6 +88,25 @@ import Testing
         try expectTotalsMatchARecount()
     }
 
+    /// Term counts are cached per connection; a write through this connection or a commit by another
+    /// one (another process reindexing) is seen by the next search.
+    @Test func cachedTermCountsFollowWritesFromAnyConnection() throws {
+        let path = Self.temporaryPath()
+        let index = try SearchIndex(writableAt: path)
+        func add(_ index: SearchIndex, _ name: String) throws {
+            let doc = MarkdownReader.read("# \(name)\n\nRedis keeps \(name) in memory.\n", source: "\(name).md")
+            try index.write { try $0.add(doc, chunks: Chunker().chunks(of: doc), contentHash: name, size: 1, mtime: 1) }
+        }
+        try add(index, "one")
+        #expect(try index.statistics(for: ["redi"]).documentFrequency["redi"] == 1)
+        try add(index, "two")
+        #expect(try index.statistics(for: ["redi"]).documentFrequency["redi"] == 2)
+        let other = try SearchIndex(writableAt: path)
+        try add(other, "three")
+        #expect(try index.statistics(for: ["redi"]).documentFrequency["redi"] == 3)
+        #expect(try index.statistics(for: ["redi"]).chunkCount == 3)
+    }
+
     @Test func anotherSchemaVersionIsRebuilt() throws {
         let path = Self.temporaryPath()
         do {
