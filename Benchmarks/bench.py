@@ -94,11 +94,10 @@ def base_corpus():
     return root
 
 
-WORDS = ["value", "option", "result", "function", "table", "query", "string", "module", "command", "server"]
-
-
 def changed_copy(base, k):
-    """The base corpus under renamed folders (copyK/...), one word changed in every paragraph."""
+    """The base corpus under renamed folders (copyK/...), one word changed in every paragraph: the first
+    word of five letters or more is spelled backwards, so every other word keeps its frequency (k× in the
+    k× corpus, as in k similar manuals) and the copy's text still differs from the original's."""
     root = os.path.join(args.work, "corpora", f"copy{k}")
     if os.path.exists(os.path.join(root, ".complete")):
         return root
@@ -110,15 +109,10 @@ def changed_copy(base, k):
                 continue
             src = os.path.join(dirpath, fn)
             html = open(src, encoding="utf-8", errors="surrogateescape").read()
-            n = [0]
-
-            def swap(m):
-                n[0] += 1
-                return m.group(1) + WORDS[(n[0] + k) % len(WORDS)]
             dest = os.path.join(root, os.path.relpath(src, base))
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             with open(dest, "w", encoding="utf-8", errors="surrogateescape") as f:
-                f.write(para.sub(swap, html))
+                f.write(para.sub(lambda m: m.group(1) + m.group(2)[::-1], html))
     open(os.path.join(root, ".complete"), "w").close()
     return root
 
@@ -182,27 +176,40 @@ GENERIC = {"note", "notes", "example", "examples", "see also", "description", "p
            "summary", "details", "return value", "returns", "usage", "discussion", "syntax", "compatibility"}
 
 
+def natural_case(h):
+    """'Functions Associated with the COPY Command' → 'functions associated with the COPY command'."""
+    words = []
+    for w in h.split():
+        plain = w.isalpha() and (w[1:].islower() or len(w) == 1)
+        words.append(w.lower() if plain else w)
+    return " ".join(words)
+
+
 def make_questions(index):
     db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
     headings = set()
+    numbering = re.compile(r"^(?:(?:Chapter|Appendix|Part)\s+[\dA-Z]+\.?\s*|(?:[A-Z]\.)?\d+(?:\.\d+)*\.?\s+)")
     for (stored,) in db.execute("SELECT DISTINCT headings FROM chunks"):
         h = stored.split(" › ")[-1] if stored else ""
-        h = re.sub(r"^[\d.]+\s+|[¶#]\s*$", "", h).strip()
+        h = numbering.sub("", re.sub(r"[¶#]\s*$", "", h)).strip()
         words = re.findall(r"[A-Za-z][\w.()-]*", h)
-        if 1 <= len(words) <= 8 and h.lower() not in GENERIC and len(h) <= 70 and not re.search(r"[\[\]{}<>=]", h):
+        if (1 <= len(words) <= 8 and h.lower() not in GENERIC and len(h) <= 70 and h[:1].isalpha()
+                and not re.search(r"[\[\]{}<>=]", h)):
             headings.add(h)
     rng = random.Random(7)
     picked = rng.sample(sorted(headings), min(args.questions, len(headings)))
     out = []
     for h in picked:
         first = h.split()[0]
-        if re.search(r"\(\)$|^[\w.]+\.\w+$|^[a-z_]+$", h):
+        natural = natural_case(h)
+        if first.lower() in ("how", "what", "why", "when", "where", "which", "who", "can", "is", "do", "does"):
+            q = natural[0].lower() + natural[1:] + "?"
+        elif re.search(r"\(\)$|^[\w.]+\.\w+$|^[a-z_]+$", h):
             q = rng.choice(["what does {} do?", "how do I use {}?", "{} example"]).format(h)
         elif first.lower().endswith("ing") and len(first) > 5:
-            q = rng.choice(["how do I go about {}?", "{}", "what should I know about {}?"]).format(h[0].lower() + h[1:])
+            q = rng.choice(["how do I go about {}?", "{}", "what should I know about {}?"]).format(natural)
         else:
-            q = rng.choice(["what is {}?", "how does {} work?", "{}", "tell me about {}",
-                            "where are {} described?"]).format(h[0].lower() + h[1:] if not h[:2].isupper() else h)
+            q = rng.choice(["what is {}?", "how does {} work?", "{}", "tell me about {}", "explain {}"]).format(natural)
         out.append(q)
     for qa in (os.path.join(REPO, "Tests/QA/python-stdlib-dev.jsonl"), os.path.join(SHARED, "qa/seed-dev.jsonl")):
         if os.path.exists(qa):

@@ -41,6 +41,10 @@ public final class Engine {
     /// FTS5 scores every chunk that matches any term; past this many postings (the terms' summed chunk
     /// counts), the commonest terms stop generating candidates and only count in reranking.
     public var postingsBudget = 4_000
+    /// A narrowed (AND) expression stands only if it finds at least this many candidates.
+    static let narrowedMinimum = 20
+    /// At most this many of the rarest concepts are required together when narrowing (0: never narrow).
+    public var narrowedConcepts = 2
     /// Per document, the names its parallel headings make siblings; emptied when the index changes
     /// (another connection's commit moves `data_version`; this engine's own reindex empties it too).
     var siblingCache: [String: [String: Set<String>]] = [:]
@@ -88,6 +92,7 @@ public final class Engine {
             case "span": rankingParameters.window = Int(v)
             case "pool": candidatePool = Int(v)
             case "budget": postingsBudget = Int(v)
+            case "narrow": narrowedConcepts = Int(v)
             case "fts": rankingParameters.indexScoreShare = v
             case "abstain": answerParameters.abstainBelow = v
             case "prior": answerParameters.passageRankWeight = v
@@ -183,11 +188,24 @@ public final class Engine {
         guard let expression = FTSExpression.render(query, skip: { beyond.contains($0.surface) }) else {
             return SearchOutcome(query: query, expression: nil, statistics: statistics, passages: [])
         }
-        let candidates = try index.candidates(matching: expression, limit: max(limit, candidatePool))
+        let pool = max(limit, candidatePool)
+        var candidates: [Candidate] = []
+        var searched = expression
+        for narrowed in FTSExpression.narrowed(query, statistics: statistics, budget: postingsBudget,
+                                               maxConcepts: narrowedConcepts) {
+            candidates = try index.candidates(matching: narrowed, limit: pool)
+            searched = narrowed
+            if candidates.count >= max(limit, Self.narrowedMinimum) { break }
+        }
+        // Too few chunks hold the rarest concepts together: the OR expression, whatever it costs.
+        if candidates.count < max(limit, Self.narrowedMinimum) {
+            candidates = try index.candidates(matching: expression, limit: pool)
+            searched = expression
+        }
         var ranked = PassageRanker.rank(candidates, for: query, statistics: statistics, parameters: rankingParameters)
         let alternatives = try alternatives(for: ranked)
         ranked = PassageRanker.preferAskedNames(ranked, query: query, alternatives: alternatives)
-        return SearchOutcome(query: query, expression: expression, statistics: statistics,
+        return SearchOutcome(query: query, expression: searched, statistics: statistics,
                              passages: Array(ranked.prefix(max(limit, 0))), alternatives: alternatives)
     }
 

@@ -37,6 +37,27 @@ public enum FTSExpression {
         return Set(terms.map(\.surface)).subtracting(kept)
     }
 
+    /// When even the rarest asked concept matches more than `budget` chunks (common words only, on a
+    /// large corpus), narrower expressions to try first, narrowest first: the three, then the two rarest
+    /// concepts required together, or for a one-concept question, the concept in titles and headings.
+    /// FTS5 then scores only the chunks those hold instead of every chunk holding one common word
+    /// (150 ms → 15 ms for "how do data types work" over 577,000 chunks). Empty when the OR expression
+    /// is cheap enough; the caller takes the first that finds enough candidates, else the OR expression.
+    public static func narrowed(_ query: AnalyzedQuery, statistics: CorpusStatistics, budget: Int,
+                                maxConcepts: Int = 2) -> [String] {
+        func postings(_ t: QueryTerm) -> Int { t.stems.map { statistics.documentFrequency[$0] ?? 0 }.min() ?? 0 }
+        let concepts = query.concepts.compactMap { concept -> (terms: [QueryTerm], postings: Int)? in
+            let found = concept.terms.filter { postings($0) > 0 }
+            return found.isEmpty ? nil : (found, found.map(postings).reduce(0, +))
+        }.sorted { $0.postings < $1.postings }
+        guard maxConcepts > 0, let rarest = concepts.first, rarest.postings > budget else { return [] }
+        func group(_ terms: [QueryTerm]) -> String { "(" + terms.map { quote($0.surface) }.joined(separator: " OR ") + ")" }
+        if concepts.count == 1 { return ["{title headings} : " + group(rarest.terms)] }
+        return (2...max(2, min(maxConcepts, concepts.count))).reversed().map { n in
+            concepts.prefix(n).map { group($0.terms) }.joined(separator: " AND ")
+        }
+    }
+
     static func quote(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -154,6 +154,30 @@ import Testing
         #expect(try engine.index.chunkCount(matchingWord: "xqzvwk") == 0)
     }
 
+    /// With a tiny postings budget every question is "common words only": candidates come from the
+    /// narrowed (AND) expression when it finds enough chunks, else from the OR expression.
+    @Test func narrowedCandidatesFallBackToTheORExpression() throws {
+        let dir = IncrementalIndexTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        for i in 0..<30 {
+            IncrementalIndexTests.write("# Note \(i)\n\nThe walrus and the pelican meet on shore \(i).\n", to: corpus.appendingPathComponent("n\(i).md"))
+        }
+        IncrementalIndexTests.write("# Zebra\n\nThe zebra grazes alone.\n", to: corpus.appendingPathComponent("zebra.md"))
+        let engine = try Engine(indexPath: dir.appendingPathComponent("i.sqlite").path, corpusPath: corpus.path)
+        _ = try engine.reindex()
+        engine.postingsBudget = 1
+        let together = try engine.search("walrus pelican", limit: 5)
+        #expect(together.expression == #"("walrus") AND ("pelican")"#)
+        #expect(together.passages.count == 5)
+        // No chunk holds both: the AND finds nothing and the OR expression is searched instead.
+        let apart = try engine.search("walrus zebra", limit: 5)
+        #expect(apart.expression?.contains(" AND ") == false)
+        #expect(apart.passages.first?.candidate.source == "zebra.md")
+        engine.narrowedConcepts = 0
+        #expect(try engine.search("walrus pelican", limit: 5).expression?.contains(" AND ") == false)
+    }
+
     @Test func theFlagshipQuestion() throws {
         let (answer, _) = try Self.engine().ask("which is fastest with a database?")
         #expect(!answer.abstained)

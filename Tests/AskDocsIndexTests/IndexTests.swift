@@ -136,6 +136,34 @@ import Testing
 }
 
 @Suite struct PostingsBudgetTests {
+    /// Only common words (each over the budget alone): the two rarest concepts are required together,
+    /// and a one-concept question looks in titles and headings first. Under budget: nothing to narrow.
+    @Test func commonWordsOnlyAreNarrowedBeforeTheirOR() throws {
+        let q = QueryAnalyzer.analyze("how do data types work")
+        let common = CorpusStatistics(chunkCount: 577_000, averageChunkTokens: 100,
+                                      documentFrequency: ["data": 90_000, "type": 40_000, "work": 30_000])
+        #expect(FTSExpression.narrowed(q, statistics: common, budget: 4_000) == [#"("work") AND ("types")"#])
+        #expect(FTSExpression.narrowed(q, statistics: common, budget: 4_000, maxConcepts: 3)
+                == [#"("work") AND ("types") AND ("data")"#, #"("work") AND ("types")"#])
+        #expect(FTSExpression.narrowed(q, statistics: common, budget: 4_000, maxConcepts: 0).isEmpty)
+        let rare = CorpusStatistics(chunkCount: 577_000, averageChunkTokens: 100,
+                                    documentFrequency: ["data": 90_000, "type": 40_000, "work": 300])
+        #expect(FTSExpression.narrowed(q, statistics: rare, budget: 4_000).isEmpty)
+        let one = QueryAnalyzer.analyze("what are types?")
+        #expect(FTSExpression.narrowed(one, statistics: common, budget: 4_000) == [#"{title headings} : ("types")"#])
+        // Each narrowed form is an expression FTS5 accepts, whatever the words.
+        let index = try IndexTests.filledIndex()
+        let hostile = QueryAnalyzer.analyze(#"redis" memory AND "data NEAR( keeps"#)
+        let everything = CorpusStatistics(chunkCount: 1, averageChunkTokens: 10,
+                                          documentFrequency: Dictionary(uniqueKeysWithValues: hostile.concepts
+                                              .flatMap { $0.terms.flatMap(\.stems) }.map { ($0, 10) }))
+        let forms = FTSExpression.narrowed(hostile, statistics: everything, budget: 1, maxConcepts: 3)
+            + FTSExpression.narrowed(QueryAnalyzer.analyze(#""redis"#), statistics: CorpusStatistics(
+                chunkCount: 1, averageChunkTokens: 10, documentFrequency: ["redi": 10]), budget: 1)
+        #expect(forms.count == 3)
+        for form in forms { _ = try index.candidates(matching: form, limit: 10) }
+    }
+
     @Test func commonestTermsLeaveTheMatchOnceRarerOnesFillTheBudget() {
         let q = QueryAnalyzer.analyze("read csv file header")
         let df = ["read": 9_000, "csv": 120, "file": 20_000, "header": 900]
