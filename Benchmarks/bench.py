@@ -137,6 +137,13 @@ def scaled_corpus(k):
     return root
 
 
+def wall_ms(cmd):
+    """A whole process's wall time in ms (GNU time rounds to 10 ms, too coarse for a reindex)."""
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return (time.perf_counter() - t) * 1000
+
+
 def corpus_mb(root):
     total = 0
     for dirpath, _, files in os.walk(root):
@@ -316,18 +323,18 @@ def section_incremental():
     cases = {"nothing changed": [], "one file changed": [], "one file added": [], "one file removed": []}
     try:
         for run in range(max(args.runs, 5)):
-            cases["nothing changed"].append(timed([ASKDOCS, "index", "--corpus", corpus, "--index", index])[0])
+            cases["nothing changed"].append(wall_ms([ASKDOCS, "index", "--corpus", corpus, "--index", index]))
             # A hard-linked file is shared with smaller corpora: replace it rather than write through it.
             os.remove(target)
             with open(target, "w", encoding="utf-8") as f:
                 f.write(original.replace("</body>", f"<p>Benchmark edit {run}.</p></body>"))
-            cases["one file changed"].append(timed([ASKDOCS, "index", "--corpus", corpus, "--index", index])[0])
+            cases["one file changed"].append(wall_ms([ASKDOCS, "index", "--corpus", corpus, "--index", index]))
             with open(added, "w") as f:
                 f.write(f"<html><head><title>Added post {run}</title></head><body><h1>Added post {run}</h1>"
                         f"<p>A new post about benchmark number {run}.</p></body></html>")
-            cases["one file added"].append(timed([ASKDOCS, "index", "--corpus", corpus, "--index", index])[0])
+            cases["one file added"].append(wall_ms([ASKDOCS, "index", "--corpus", corpus, "--index", index]))
             os.remove(added)
-            cases["one file removed"].append(timed([ASKDOCS, "index", "--corpus", corpus, "--index", index])[0])
+            cases["one file removed"].append(wall_ms([ASKDOCS, "index", "--corpus", corpus, "--index", index]))
     finally:
         os.remove(target)
         with open(target, "w", encoding="utf-8") as f:
@@ -335,11 +342,24 @@ def section_incremental():
         if os.path.exists(added):
             os.remove(added)
         subprocess.run([ASKDOCS, "index", "--corpus", corpus, "--index", index], capture_output=True)
+    # Floors: what looking at every file's size and mtime costs any program (GNU find, one stat per file),
+    # and what `askdocs index` costs as a process when there is one file to look at.
+    shipped = os.path.join(args.work, "shipped-incremental.sqlite")
+    subprocess.run([ASKDOCS, "index", "--corpus", os.path.join(REPO, "Corpus"), "--index", shipped], check=True,
+                   capture_output=True)
+    floors = {"`find -printf '%s %T@'` over the same tree (a stat per file, no index)": [],
+              "`askdocs index`, nothing changed, on the shipped 1-file corpus (process floor)": []}
+    for run in range(max(args.runs, 5)):
+        t = time.perf_counter()
+        subprocess.run(["find", corpus, "-type", "f", "-printf", "%s %T@\n"], check=True, stdout=subprocess.DEVNULL)
+        floors[next(iter(floors))].append((time.perf_counter() - t) * 1000)
+        floors[list(floors)[1]].append(wall_ms([ASKDOCS, "index", "--corpus", os.path.join(REPO, "Corpus"),
+                                                "--index", shipped]))
     db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
     files, chunks = db.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM chunks)").fetchone()
-    results["incremental"] = {"scale": k, "files": files, "chunks": chunks, "mb": corpus_mb(corpus),
+    results["incremental"] = {"scale": k, "floors": floors, "files": files, "chunks": chunks, "mb": corpus_mb(corpus),
                               "index_mb": os.path.getsize(index) / 1e6,
-                              "cases": {c: [t * 1000 for t in ts] for c, ts in cases.items()}}
+                              "cases": cases}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -579,11 +599,9 @@ def section_scaling():
     rows = {}
     for k in SCALES:
         corpus, index = indexed(k)
-        build = results.get("scaling_build", {}).get(str(k))
-        if build is None or len(build["wall"]) < 1:
-            wall, cpu, rss, _ = askdocs_index(corpus, index)
-            build = {"wall": [wall], "cpu": [cpu], "rss": [rss]}
-            results.setdefault("scaling_build", {})[str(k)] = build
+        log(f"scaling: {k}x, full build")
+        wall, cpu, rss, _ = askdocs_index(corpus, index)  # fresh, in this run, for every size alike
+        build = {"wall": [wall], "cpu": [cpu], "rss": [rss]}
         search_t, ask_t = [], []
         for run in range(args.runs):
             log(f"scaling: {k}x, query run {run + 1}/{args.runs}")
@@ -595,28 +613,40 @@ def section_scaling():
                         "index_mb": os.path.getsize(index) / 1e6,
                         "search": query_row(search_t), "ask": query_row(ask_t)}
     results["scaling"] = rows
+    json.dump(results, open(os.path.join(HERE, "results.json"), "w"), indent=1)
     plot_scaling(rows)
 
 
+PLOT = """
+import json, statistics, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+rows, out = json.load(open(sys.argv[1])), sys.argv[2]
+ks = sorted(int(k) for k in rows)
+fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
+walls = [statistics.median(rows[str(k)]["build"]["wall"]) for k in ks]
+a.plot(ks, walls, "o-", label="AskDocs full build")
+a.plot(ks, [walls[0] * k for k in ks], "--", color="grey", label="linear from 1×")
+a.set_xlabel("corpus size (× base)"), a.set_ylabel("seconds"), a.set_title("Index build (wall)")
+a.set_xticks(ks), a.legend()
+for key, label in (("search", "search p50"), ("ask", "ask p50")):
+    b.plot(ks, [statistics.median(rows[str(k)][key]["p50"]) for k in ks], "o-", label=label)
+b.plot(ks, [statistics.median(rows[str(k)]["ask"]["p99"]) for k in ks], "o:", label="ask p99")
+b.set_xlabel("corpus size (× base)"), b.set_ylabel("ms"), b.set_title("Query latency, in process")
+b.set_xticks(ks), b.legend()
+base = rows[str(ks[0])]
+fig.suptitle(f"AskDocs scaling: 1× = {base['files']:,} files, {base['chunks']:,} chunks")
+fig.tight_layout()
+fig.savefig(out, dpi=110)
+"""
+
+
 def plot_scaling(rows):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    ks = sorted(int(k) for k in rows)
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
-    walls = [statistics.median(rows[str(k)]["build"]["wall"]) for k in ks]
-    a.plot(ks, walls, "o-", label="AskDocs full build")
-    a.plot(ks, [walls[0] * k for k in ks], "--", color="grey", label="linear from 1×")
-    a.set_xlabel("corpus size (× base)"), a.set_ylabel("seconds"), a.set_title("Index build")
-    a.set_xticks(ks), a.legend()
-    for key, label in (("search", "search p50"), ("ask", "ask p50")):
-        b.plot(ks, [statistics.median(rows[str(k)][key]["p50"]) for k in ks], "o-", label=label)
-    b.plot(ks, [statistics.median(rows[str(k)]["ask"]["p99"]) for k in ks], "o:", label="ask p99")
-    b.set_xlabel("corpus size (× base)"), b.set_ylabel("ms"), b.set_title("Query latency (in process)")
-    b.set_xticks(ks), b.legend()
-    fig.suptitle(f"AskDocs scaling, base = {rows[str(ks[0])]['files']:,} files / {rows[str(ks[0])]['chunks']:,} chunks")
-    fig.tight_layout()
-    fig.savefig(os.path.join(HERE, "scaling.png"), dpi=110)
+    """matplotlib lives in the peers' virtual environment, not in the system Python that runs this."""
+    data = os.path.join(args.work, "scaling.json")
+    json.dump(rows, open(data, "w"))
+    subprocess.run([VENV_PY, "-c", PLOT, data, os.path.join(HERE, "scaling.png")], check=True)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -645,7 +675,7 @@ def report():
         ours = statistics.median(next(r for n, r in results["build"].items() if n.startswith("AskDocs"))["wall"])
         for name, r in results["build"].items():
             w = med(r["wall"])
-            ratio = "" if name.startswith("AskDocs") else (
+            ratio = "" if name.startswith("AskDocs") else "about as fast" if abs(w[0] / ours - 1) < 0.05 else (
                 f"{w[0] / ours:.1f}× faster" if w[0] > ours else f"{ours / w[0]:.1f}× slower")
             L.append(f"| {name} | {fmt(w, '', 2)} | {fmt(med(r['cpu']), '', 2)} | {fmt(med(r['rss']), '', 0)} | "
                      f"{r['input_mb'] / w[0]:.1f} | {ratio} |")
@@ -657,6 +687,8 @@ def report():
         L.append("| change | wall ms |\n|---|---:|")
         for case, ts in r["cases"].items():
             L.append(f"| {case} | {fmt(med(ts), '', 0)} |")
+        for case, ts in r.get("floors", {}).items():
+            L.append(f"| *floor:* {case} | {fmt(med(ts), '', 0)} |")
         L.append("")
     if "query" in results:
         L.append(f"### 3. Query latency in process, 1× corpus, {results['query'][next(iter(results['query']))]['n']:,} "
@@ -665,9 +697,10 @@ def report():
         for name, r in results["query"].items():
             L.append(f"| {name} | {fmt(med(r['p50']), '', 2)} | {fmt(med(r['p99']), '', 2)} |")
         q = results["query"]
-        s = statistics.median(q["AskDocs `search` (top 10, reranked)"]["p50"])
-        bare = statistics.median(q["bare-query limit (AskDocs' own MATCH statements, Python sqlite3 loop)"]["p50"])
-        L.append(f"\n`search` p50 is {s / bare:.2f}× the bare-query limit's.\n")
+        ratios = [a / b for a, b in zip(q["AskDocs `search` (top 10, reranked)"]["p50"],
+                                        q["bare-query limit (AskDocs' own MATCH statements, Python sqlite3 loop)"]["p50"])]
+        L.append(f"\n`search` p50 ÷ bare-query p50, run by run (each pair measured back to back): "
+                 f"{fmt(med(ratios), '×', 2)}.\n")
     if "cold" in results:
         L.append("### 4. Cold start: one question as a whole process, shipped corpus (hyperfine -N, 40 runs each)\n")
         L.append("| command | median ms |\n|---|---:|")
@@ -723,11 +756,12 @@ def section_scaled_corpora():
         scaled_corpus(k)
 
 
-STEPS = {"corpora": section_scaled_corpora, "build": section_build, "incremental": section_incremental, "query": section_query,
+STEPS = {"report": lambda: plot_scaling(results["scaling"]) if "scaling" in results else None, "corpora": section_scaled_corpora, "build": section_build, "incremental": section_incremental, "query": section_query,
          "cold": section_cold, "http": section_http, "scaling": section_scaling}
-results["written"] = datetime.date.today().isoformat()
-results["argv"] = " ".join(sys.argv[1:])
-results["runs"] = args.runs
+if SECTIONS != ["report"]:  # `--only report` re-renders results.md from results.json
+    results["written"] = datetime.date.today().isoformat()
+    results["argv"] = " ".join(sys.argv[1:])
+    results["runs"] = args.runs
 section_corpora()
 for name in SECTIONS:
     log(f"== {name}")
