@@ -266,7 +266,7 @@ public enum AnswerComposer {
 
     /// Whether the question writes the word with a capital inside it (JIT, CPython) or at its start
     /// anywhere but the question's first word (Poetry).
-    static func isWrittenAsName(_ label: String, in question: String) -> Bool {
+    public static func isWrittenAsName(_ label: String, in question: String) -> Bool {
         let words = question.split { !$0.isLetter && !$0.isNumber }
         for (i, word) in words.enumerated() where word.lowercased() == label {
             if word.dropFirst().contains(where: \.isUppercase) { return true }

@@ -280,6 +280,14 @@ public final class Engine {
             guard let term = TypoCorrector.closest(to: stem, edits: TypoCorrector.allowedEdits(forLength: Self.correctedLength(concept)),
                                                    in: vocabulary),
                   let surface = try index.surfaceForm(ofTerm: term) else { continue }
+            // A word the question writes as a name ("Is Bottle faster than Flask?") is likelier another
+            // product the corpus does not know than a misspelling of a common word ("battle"): it is
+            // corrected only to a word some title or heading holds, a subject of the corpus ("Djnago" →
+            // "Django"), else left unknown, for abstention.
+            if AnswerComposer.isWrittenAsName(concept.label, in: query.text) {
+                let counts = try index.statistics(for: [term])
+                guard counts.titleFrequency[term, default: 0] + counts.headingFrequency[term, default: 0] > 0 else { continue }
+            }
             out.append(Correction(word: concept.label, readAs: surface))
         }
         return out
