@@ -8,7 +8,7 @@ Benchmarks/results.md, Benchmarks/results.json and Benchmarks/scaling.png. Not p
 Every speed figure is set beside a peer or a limit measured in the same run on the same data. Runs are
 repeated (--runs) and reported as median (min–max): the machines are 2-core and noisy.
 """
-import argparse, datetime, hashlib, json, os, platform, random, re, shutil, signal, sqlite3, statistics
+import argparse, datetime, json, os, platform, random, re, shutil, signal, sqlite3, statistics
 import subprocess, sys, time, urllib.parse, urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -409,6 +409,15 @@ def askdocs_query_times(index, command):
     return [float(ms) for ms, _ in lines], [e for _, e in lines]
 
 
+def naive_index(corpus):
+    """The naive peer's index of the 1× corpus (built once, shared by the query and HTTP sections)."""
+    peer_index = os.path.join(args.work, "naive-1x.sqlite")
+    if not os.path.exists(peer_index):
+        subprocess.run([sys.executable, os.path.join(PEERS, "naive_askdocs.py"), "index", "--corpus", corpus,
+                        "--index", peer_index], check=True)
+    return peer_index
+
+
 def query_row(times_per_run):
     return {"p50": [percentile(t, 50) for t in times_per_run], "p99": [percentile(t, 99) for t in times_per_run],
             "n": len(times_per_run[0])}
@@ -416,10 +425,7 @@ def query_row(times_per_run):
 
 def section_query():
     corpus, index = indexed(1)
-    peer_index = os.path.join(args.work, "naive-1x.sqlite")
-    if not os.path.exists(peer_index):
-        subprocess.run([sys.executable, os.path.join(PEERS, "naive_askdocs.py"), "index", "--corpus", corpus,
-                        "--index", peer_index], check=True)
+    peer_index = naive_index(corpus)
     runs = {k: [] for k in ("askdocs search", "askdocs ask", "bare", "naive search", "naive ask")}
     for run in range(args.runs):
         log(f"query: run {run + 1}/{args.runs}")
@@ -545,10 +551,7 @@ def wrk(port, connections, paths_file=None, path=None):
 
 def section_http():
     corpus, index = indexed(1)
-    peer_index = os.path.join(args.work, "naive-1x.sqlite")
-    if not os.path.exists(peer_index):
-        subprocess.run([sys.executable, os.path.join(PEERS, "naive_askdocs.py"), "index", "--corpus", corpus,
-                        "--index", peer_index], check=True)
+    peer_index = naive_index(corpus)
     qs = questions()
     paths = {}
     for endpoint in ("search", "ask"):
