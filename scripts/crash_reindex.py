@@ -14,9 +14,10 @@ fingerprint of every document (path, content hash) and chunk (heading path, text
 fixed handful of searches. `--watch-kills N` then does the same N times to `askdocs serve --watch`: swap,
 SIGKILL the server while it reindexes, check, restart. Exit status 1 on any failure.
 """
-import argparse, hashlib, json, os, random, re, shutil, signal, sqlite3, subprocess, sys, tempfile, time
+import argparse, json, os, random, re, shutil, signal, subprocess, sys, tempfile, time
 
 from ab_corpora import build_corpora
+from index_state import fingerprint, integrity
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,40 +57,6 @@ def point_corpus_at(target):
 
 
 # -- what an index holds ---------------------------------------------------------------------------------
-
-def integrity(index):
-    """SQLite's integrity check and FTS5's (with rank=1: the index is also checked against its content
-    table, chunks_fts being external-content over chunks). None when both pass."""
-    try:
-        db = sqlite3.connect(index)
-        try:
-            rows = [r[0] for r in db.execute("PRAGMA integrity_check")]
-            if rows != ["ok"]:
-                return "integrity_check: " + "; ".join(rows[:5])
-            db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES('integrity-check', 1)")
-            return None
-        finally:
-            db.close()
-    except sqlite3.Error as e:
-        return f"{type(e).__name__}: {e}"
-
-
-def fingerprint(index):
-    """Every document (path, content hash) and chunk (path, ordinal, headings, text): independent of row
-    ids, so a clean index and an incremental one of the same corpus agree."""
-    db = sqlite3.connect(index)
-    try:
-        h = hashlib.sha256()
-        for row in db.execute("SELECT path, content_hash FROM documents ORDER BY path"):
-            h.update(repr(row).encode())
-        for row in db.execute("SELECT d.path, c.ordinal, c.headings, c.body FROM chunks c "
-                              "JOIN documents d ON d.id = c.document_id ORDER BY d.path, c.ordinal"):
-            h.update(repr(row).encode())
-        documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
-        return h.hexdigest()[:16], documents
-    finally:
-        db.close()
-
 
 def answers(index):
     """The sources and sections of the top 5 results for each question, in order."""

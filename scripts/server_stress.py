@@ -14,10 +14,11 @@
     python3 scripts/server_stress.py [--slow 300] [--read-timeout 2] [--shutdown-trials 3]
     python3 scripts/server_stress.py --slow 300 --read-timeout 10 --shutdown-trials 20   # the README's long run
 """
-import argparse, asyncio, hashlib, json, os, random, resource, shutil, signal, socket, sqlite3, statistics
+import argparse, asyncio, json, os, random, resource, shutil, signal, socket, sqlite3, statistics
 import subprocess, sys, tempfile, threading, time, urllib.parse
 
 from ab_corpora import build_corpora
+from index_state import fingerprint, integrity
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -249,24 +250,15 @@ def point_corpus_at(target):
     return link
 
 
-def fingerprint(index):
-    db = sqlite3.connect(index)
+def content_state(index):
+    """The index's content fingerprint, or what is wrong with it."""
+    problem = integrity(index)
+    if problem:
+        return problem
     try:
-        problems = [r[0] for r in db.execute("PRAGMA integrity_check")]
-        if problems != ["ok"]:
-            return "integrity_check: " + "; ".join(problems[:3])
-        db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES('integrity-check', 1)")
-        h = hashlib.sha256()
-        for row in db.execute("SELECT path, content_hash FROM documents ORDER BY path"):
-            h.update(repr(row).encode())
-        for row in db.execute("SELECT d.path, c.ordinal, c.body FROM chunks c JOIN documents d ON d.id = c.document_id "
-                              "ORDER BY d.path, c.ordinal"):
-            h.update(repr(row).encode())
-        return h.hexdigest()[:16]
+        return fingerprint(index)[0]
     except sqlite3.Error as e:
         return f"{type(e).__name__}: {e}"
-    finally:
-        db.close()
 
 
 def post_in_two_halves(port, body, results, i, ready):
@@ -298,7 +290,7 @@ def test_shutdown():
     subprocess.run([args.askdocs, "index", "--corpus", corpus, "--index", pristine], check=True, capture_output=True)
     expected_b = os.path.join(work, "B.sqlite")
     subprocess.run([args.askdocs, "index", "--corpus", b, "--index", expected_b], check=True, capture_output=True)
-    expected = {fingerprint(pristine): "A", fingerprint(expected_b): "B"}
+    expected = {content_state(pristine): "A", content_state(expected_b): "B"}
     # The same corpus at another path must give the same fingerprint (paths are relative).
     check(len(expected) == 2, "corpora A and B index identically")
 
@@ -343,7 +335,7 @@ def test_shutdown():
     exit_seconds = time.monotonic() - sigterm_at
     ok = [r for r in results.values() if r[0] == 200 and isinstance(r[1], dict) and "answer" in r[1]]
     summary = json.loads(reindex_result.get("body") or b"{}") if reindex_result.get("status") == 200 else {}
-    state = expected.get(fingerprint(index), fingerprint(index))
+    state = expected.get(content_state(index), content_state(index))
     print(f"shutdown: SIGTERM with 16 half-sent POST /api/ask and a reindex in flight: {len(ok)}/16 complete 200s, "
           f"reindex {reindex_result.get('status')} ({summary.get('summary', '')}), server exit {exit_code} "
           f"{exit_seconds:.1f} s after SIGTERM, index holds {state}")
@@ -367,7 +359,7 @@ def test_shutdown():
         sigterm_at = time.monotonic()
         exit_code = stop_server(server, timeout=60)
         exit_seconds = time.monotonic() - sigterm_at
-        state = expected.get(fingerprint(index), fingerprint(index))
+        state = expected.get(content_state(index), content_state(index))
         outcomes.append(state)
         print(f"shutdown: --watch trial {trial + 1}: SIGTERM {delay:.2f} s after the swap, exit {exit_code} after "
               f"{exit_seconds:.2f} s, index holds {state}")
