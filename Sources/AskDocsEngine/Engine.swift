@@ -189,16 +189,17 @@ public final class Engine {
             return SearchOutcome(query: query, expression: nil, statistics: statistics, passages: [])
         }
         let pool = max(limit, candidatePool)
+        let enough = max(limit, Self.narrowedMinimum)
         var candidates: [Candidate] = []
         var searched = expression
         for narrowed in FTSExpression.narrowed(query, statistics: statistics, budget: postingsBudget,
                                                maxConcepts: narrowedConcepts) {
             candidates = try index.candidates(matching: narrowed, limit: pool)
             searched = narrowed
-            if candidates.count >= max(limit, Self.narrowedMinimum) { break }
+            if candidates.count >= enough { break }
         }
         // Too few chunks hold the rarest concepts together: the OR expression, whatever it costs.
-        if candidates.count < max(limit, Self.narrowedMinimum) {
+        if candidates.count < enough {
             candidates = try index.candidates(matching: expression, limit: pool)
             searched = expression
         }
