@@ -28,6 +28,8 @@ public struct SearchOutcome: Sendable {
     public var passages: [RankedPassage]
     /// Names that take each other's place in parallel headings of the top passages' documents.
     public var alternatives: [String: Set<String>] = [:]
+    /// The feedback terms the top passages added to the question, with their weights.
+    public var expansion: [ExpansionTerm] = []
 }
 
 public final class Engine {
@@ -36,6 +38,7 @@ public final class Engine {
     let index: SearchIndex
     public var rankingParameters = RankingParameters.default
     public var answerParameters = AnswerParameters.default
+    public var feedbackParameters = FeedbackParameters.default
     /// How many FTS5 candidates are reranked at least.
     public var candidatePool = 100
     /// FTS5 scores every chunk that matches any term; past this many postings (the terms' summed chunk
@@ -204,10 +207,21 @@ public final class Engine {
             searched = expression
         }
         var ranked = PassageRanker.rank(candidates, for: query, statistics: statistics, parameters: rankingParameters)
+        // Feedback: the top passages' shared words, weighed by how rare they are in the whole corpus.
+        let feedbackPool = RelevanceFeedback.expansionPool(from: ranked, query: query, parameters: feedbackParameters)
+        var expansion: [ExpansionTerm] = []
+        if !feedbackPool.isEmpty {
+            let extra = try index.statistics(for: Set(feedbackPool.map(\.stem)))
+            statistics.documentFrequency.merge(extra.documentFrequency) { old, _ in old }
+            expansion = RelevanceFeedback.select(feedbackPool, statistics: statistics, parameters: feedbackParameters)
+            ranked = RelevanceFeedback.rerank(ranked, expansion: expansion, statistics: statistics,
+                                              parameters: feedbackParameters, ranking: rankingParameters)
+        }
         let alternatives = try alternatives(for: ranked)
         ranked = PassageRanker.preferAskedNames(ranked, query: query, alternatives: alternatives)
         return SearchOutcome(query: query, expression: searched, statistics: statistics,
-                             passages: Array(ranked.prefix(max(limit, 0))), alternatives: alternatives)
+                             passages: Array(ranked.prefix(max(limit, 0))), alternatives: alternatives,
+                             expansion: expansion)
     }
 
     /// Answers `question`; with `history` (earlier turns, oldest first), a follow-up such as "and Django?"
