@@ -18,6 +18,8 @@ public enum HTMLReader {
         "cookie", "cookies", "banner", "advert", "ads", "headerlink", "skip-link", "skiplink", "pagination",
         "edit-this-page", "prev-next", "prevnext", "newsletter", "subscribe", "site-header", "site-footer",
         "masthead", "searchbox", "search", "mobile-nav", "toctree-wrapper", "visually-hidden", "sr-only",
+        // Sphinx's "See also" box: links elsewhere, which as an answer only say "look there".
+        "seealso",
     ]
     static let skippedRoles: Set<String> = ["navigation", "banner", "contentinfo", "search", "complementary"]
     static let blockTags: Set<String> = [
@@ -106,14 +108,24 @@ public enum HTMLReader {
         var htmlTitle: String?
         var h1Title: String?
 
+        /// How many admonition boxes (Note, Tip, Warning) the walk is inside: a heading there titles the box,
+        /// not a section, and the text after the box still belongs to the section before it.
+        var admonitionDepth = 0
+        /// The box's title ("Note"), put before its first paragraph.
+        var pendingLabel: String?
+
         /// Terms of the definition-list entries the walk is inside, innermost last (a method's signature
         /// inside its class's entry).
         var entries: [String] = []
 
         mutating func flush() {
-            let text = Whitespace.collapsed(inline)
+            var text = Whitespace.collapsed(inline)
             inline = ""
             guard !text.isEmpty, text != "¶" else { return }
+            if let label = pendingLabel {
+                pendingLabel = nil
+                text = label + ": " + text
+            }
             append(.prose, text)
         }
 
@@ -184,6 +196,21 @@ public enum HTMLReader {
                 inline += " " + HTMLReader.text(of: n) + " "
                 return
             }
+            if HTMLReader.isAdmonitionTitle(n) || (admonitionDepth > 0 && ["h1", "h2", "h3", "h4", "h5", "h6"].contains(name)) {
+                flush()
+                let title = Whitespace.collapsed(HTMLReader.text(of: n).replacingOccurrences(of: "¶", with: ""))
+                pendingLabel = title.isEmpty ? nil : title
+                return
+            }
+            if HTMLReader.isAdmonition(n) {
+                flush()
+                admonitionDepth += 1
+                if let c = n.pointee.children { walk(c, depth: depth + 1) }
+                flush()
+                admonitionDepth -= 1
+                pendingLabel = nil
+                return
+            }
             switch name {
             case "h1", "h2", "h3", "h4":
                 flush()
@@ -231,6 +258,24 @@ public enum HTMLReader {
         return nil
     }
 
+    /// Classes of the boxes documentation sets apart from the text: Sphinx's `admonition note`, DocBook's
+    /// `note`, `tip`, `caution`, `warning`, `important`.
+    static let admonitionClasses: Set<String> = ["admonition", "note", "tip", "caution", "warning", "important",
+                                                 "hint", "attention", "danger", "callout"]
+
+    static func isAdmonition(_ n: xmlNodePtr) -> Bool {
+        guard n.pointee.properties != nil, let name = n.pointee.name, strcasecmp(name, "div") == 0
+            || strcasecmp(name, "aside") == 0 || strcasecmp(name, "blockquote") == 0,
+            let value = attribute(n, "class")?.lowercased() else { return false }
+        return value.split(separator: " ").contains { admonitionClasses.contains(String($0)) }
+    }
+
+    /// Sphinx titles a box with `<p class="admonition-title">Note</p>`.
+    static func isAdmonitionTitle(_ n: xmlNodePtr) -> Bool {
+        guard n.pointee.properties != nil, let value = attribute(n, "class") else { return false }
+        return value.split(separator: " ").contains("admonition-title")
+    }
+
     static func isBoilerplate(_ n: xmlNodePtr) -> Bool {
         guard n.pointee.properties != nil else { return false }  // most elements: no attributes at all
         if let role = attribute(n, "role")?.lowercased(), skippedRoles.contains(role) { return true }
@@ -240,7 +285,11 @@ public enum HTMLReader {
             guard let value = attribute(n, key)?.lowercased() else { continue }
             for token in value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) {
                 if skippedClassTokens.contains(String(decoding: token, as: UTF8.self)) { return true }
-                for part in token.split(whereSeparator: { $0 == 0x2D || $0 == 0x5F }) where boilerplateParts.contains(where: { $0.elementsEqual(part) }) {
+                let parts = token.split(whereSeparator: { $0 == 0x2D || $0 == 0x5F })
+                // "left-sidebar", "nav_footer" are furniture; a long id names content by its words
+                // (PostgreSQL's "SQL-FOR-UPDATE-SHARE" is the section on SELECT's locking clause).
+                guard parts.count <= 2 else { continue }
+                for part in parts where boilerplateParts.contains(where: { $0.elementsEqual(part) }) {
                     return true
                 }
             }

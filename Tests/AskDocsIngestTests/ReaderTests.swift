@@ -257,6 +257,35 @@ import Testing
         #expect(chunks.first { $0.text.contains("Back in the class.") }?.text == "class C\n\nBack in the class.")
     }
 
+    /// DocBook (PostgreSQL) titles its Note/Tip boxes with a heading of the section's own level, and Sphinx
+    /// with a paragraph: neither opens a section, and the text after the box stays in the section before it.
+    @Test func admonitionBoxesDoNotOpenSections() {
+        let html = """
+        <html><body><h1>8.1. Numeric Types</h1>
+        <div class="sect2"><h3 class="title">8.1.3. Floating-Point Types</h3><p>Inexact.</p></div>
+        <div class="sect2" id="DATATYPE-SERIAL"><h3 class="title">8.1.4. Serial Types</h3>
+        <div class="note"><h3 class="title">Note</h3><p>Serial columns are implemented using sequences.</p></div>
+        <p>The data types smallserial, serial and bigserial are not true types.</p></div>
+        <div class="admonition warning"><p class="admonition-title">Warning</p><p>Never do this.</p></div>
+        <div class="admonition seealso"><p class="admonition-title">See also</p><p>Module os.</p></div>
+        <div class="refsect2" id="SQL-FOR-UPDATE-SHARE"><h3>The Locking Clause</h3><p>FOR UPDATE locks rows.</p></div>
+        </body></html>
+        """
+        let doc = HTMLReader.read(html, source: "datatype-numeric.html")
+        #expect(!doc.sections.contains { $0.headingPath.contains("Note") })
+        let serial = try! #require(doc.sections.first { $0.headingPath.last == "8.1.4. Serial Types" })
+        #expect(serial.blocks.map(\.text) == [
+            "Note: Serial columns are implemented using sequences.",
+            "The data types smallserial, serial and bigserial are not true types.",
+            "Warning: Never do this.",
+        ])
+        let all = doc.sections.flatMap(\.blocks).map(\.text)
+        #expect(!all.contains { $0.contains("Module os") }, "a See also box only points elsewhere")
+        // An id that merely ends in "share" names content, not a share button.
+        let locking = try! #require(doc.sections.first { $0.headingPath.last == "The Locking Clause" })
+        #expect(locking.blocks.map(\.text) == ["FOR UPDATE locks rows."])
+    }
+
     @Test func deeplyNestedHTMLDoesNotCrash() {
         let deep = String(repeating: "<div>", count: 10_000) + "<p>deep text here</p>" + String(repeating: "</div>", count: 10_000)
         let doc = HTMLReader.read("<html><body>" + deep + "</body></html>", source: "deep.html")
