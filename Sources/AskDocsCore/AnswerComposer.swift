@@ -5,8 +5,9 @@
 import Foundation
 
 public struct AnswerParameters: Sendable, Equatable {
-    /// How many top passages to read sentences from.
-    public var passagesToRead = 5
+    /// How many top passages to read sentences from (8 rather than 5: one fewer false abstention on the
+    /// PostgreSQL set, the others unchanged).
+    public var passagesToRead = 8
     /// Abstain below this idf-weighted coverage of the question by the best evidence.
     public var abstainBelow = 0.365
     public var maxAnswerCharacters = 500
@@ -59,6 +60,7 @@ public enum AnswerComposer {
             })
         }
 
+        let literals = codeLiterals(in: question)
         // Each unit is tokenized and stemmed once; every later check reads `stemmed`.
         var considered: [(ScoredSentence, AnswerUnit, [Double], stemmed: StemmedText)] = []
         for (pi, passage) in reading.enumerated() {
@@ -94,6 +96,7 @@ public enum AnswerComposer {
                     + (subjects.sectionNamesAsked ? SubjectTracker.askedSectionBonus : 0)
                 let exact = exactPhraseBonus(query: query, unit: stemmed)
                     + rowLabelBonus(query: query, unit: unit, weights: weights, termIndex: termIndex)
+                    + literalBonus(literals, in: unit.text, entry: cand.entry)
                 let lengthPenalty = lengthPenalty(words: stemmed.count, kind: unit.kind)
                     + (unit.kind == .code && query.answerType != .procedure ? p.codeOutsideHowToPenalty : 0)
                 var score = own + 0.5 * coverage + p.passageRankWeight * passagePrior + typeBonus + exact
@@ -113,6 +116,13 @@ public enum AnswerComposer {
         let bestPassage = reading[best.0.passageIndex]
         let evidence = max(best.0.coverage, min(bestPassage.features["coverage"] ?? 0, best.0.coverage + 0.25))
         if evidence < p.abstainBelow { return abstain(sentences, coverage: evidence) }
+        // A word read as another ("twine" as "twice") stands for the word asked only if the evidence says
+        // the correction: otherwise the question's own word is in no chunk, and the answer is about the
+        // rest of it.
+        let evidenceConcepts = Set(bestPassage.matchedConcepts)
+        if query.corrections.contains(where: { !evidenceConcepts.contains($0.readAs) }) {
+            return abstain(sentences, coverage: evidence)
+        }
 
         // "The difference between random.choices and random.sample": when each compared name has its own
         // entry in the reference, each entry's first sentence, under its signature, is the answer.
@@ -152,6 +162,23 @@ public enum AnswerComposer {
                 picked.append(next)
                 length += 1 + next.1.text.count
                 last = next
+            }
+        }
+        // A sentence opening on "This", "It", "Instead"… continues the last one quoted; without it the
+        // answer stops short of what "this" is ("…building indexes without locking out writes." then "This
+        // method is invoked by specifying the CONCURRENTLY option").
+        if best.1.kind == .prose {
+            var length = picked.reduce(-1) { $0 + 1 + $1.1.text.count }
+            for _ in 0..<2 {
+                guard let last = picked.filter({ $0.0.passageIndex == best.0.passageIndex })
+                        .max(by: { $0.1.ordinal < $1.1.ordinal }),
+                      let next = considered.first(where: {
+                          $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == last.1.ordinal + 1
+                      }),
+                      next.1.kind == .prose, Self.continuesPrevious(next.stemmed),
+                      length + 1 + next.1.text.count <= p.maxAnswerCharacters else { break }
+                picked.append(next)
+                length += 1 + next.1.text.count
             }
         }
         picked.sort { $0.1.ordinal < $1.1.ordinal }
@@ -307,6 +334,15 @@ public enum AnswerComposer {
         }
     }
 
+    /// Words that open a sentence that leans on the one before it.
+    static let referringOpeners: Set<String> = ["this", "these", "that", "those", "it", "such", "thus", "hence",
+                                                "therefore", "instead", "otherwise", "consequently"]
+
+    static func continuesPrevious(_ unit: StemmedText) -> Bool {
+        guard let first = unit.tokens.first?.text else { return false }
+        return referringOpeners.contains(first)
+    }
+
     /// Whether a sentence names every compared thing and holds a figure.
     static func statesFigures(for entities: [String], in unit: StemmedText) -> Bool {
         guard unit.tokens.contains(where: { $0.text.contains(where: \.isNumber) }) else { return false }
@@ -327,6 +363,48 @@ public enum AnswerComposer {
             }
         }
         return 0.08 * Double(min(hits, 4))
+    }
+
+    /// What the question writes as code (`__name__`, `shell=True`, `json.dumps`): a word with an
+    /// underscore, a dot or an equals sign inside it, lowercased, without trailing punctuation or "()".
+    static func codeLiterals(in question: String) -> [String] {
+        var out: [String] = []
+        for piece in question.split(whereSeparator: { $0.isWhitespace || ",;!?\"'`()[]{}".contains($0) }) {
+            var literal = piece.lowercased()
+            while let last = literal.last, ".:".contains(last) { literal.removeLast() }
+            guard literal.count >= 4, literal.contains(where: \.isLetter),
+                  literal.dropFirst().dropLast().contains(where: { "_.=".contains($0) }),
+                  !out.contains(literal) else { continue }
+            out.append(literal)
+        }
+        return out
+    }
+
+    /// A sentence that writes what the question writes as code, character for character, is about that
+    /// very thing: stemming reads `__name__` as "name", which is in every other sentence.
+    /// A sentence of an API entry writes it through the entry's name.
+    static func literalBonus(_ literals: [String], in text: String, entry: String?) -> Double {
+        guard !literals.isEmpty else { return 0 }
+        let lower = (entry.map { entryName($0) + " " } ?? "").lowercased() + text.lowercased()
+        return min(0.2, 0.1 * Double(literals.filter { containsWord($0, in: lower) }.count))
+    }
+
+    /// Whether `literal` occurs in `text` with no letter, digit or underscore right before or after it:
+    /// `functools.partial` is not in `functools.partialmethod`.
+    static func containsWord(_ literal: String, in text: String) -> Bool {
+        func isWordByte(_ b: UInt8) -> Bool { b == 95 || (b >= 48 && b <= 57) || (b | 32 >= 97 && b | 32 <= 122) || b >= 128 }
+        let t = Array(text.utf8), l = Array(literal.utf8)
+        guard !l.isEmpty, t.count >= l.count else { return false }
+        var i = 0
+        while i + l.count <= t.count {
+            if t[i] == l[0], Array(t[i..<(i + l.count)]) == l,
+               i == 0 || !isWordByte(t[i - 1]) || !isWordByte(l[0]),
+               i + l.count == t.count || !isWordByte(t[i + l.count]) || !isWordByte(l[l.count - 1]) {
+                return true
+            }
+            i += 1
+        }
+        return false
     }
 
     /// A table row whose label states the whole question ("Built-in Admin" for "which has a built-in

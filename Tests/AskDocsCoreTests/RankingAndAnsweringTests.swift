@@ -341,4 +341,54 @@ enum TextAnchor {
         #expect(AnswerComposer.compose(question: jit.text, query: jit, passages: ranked, statistics: withoutJIT).abstained)
         #expect(!AnswerComposer.compose(question: jit.text, query: jit, passages: ranked, statistics: stats).abstained)
     }
+
+    /// What the question writes as code is matched character for character, and only as a whole word.
+    @Test func codeLiteralsOfTheQuestion() {
+        #expect(AnswerComposer.codeLiterals(in: "Does a functools.partial object get a __name__ and __doc__?")
+                == ["functools.partial", "__name__", "__doc__"])
+        #expect(AnswerComposer.codeLiterals(in: "Is shell=True risky? Use json.dumps().") == ["shell=true", "json.dumps"])
+        #expect(AnswerComposer.containsWord("functools.partial", in: "see functools.partial() for more"))
+        #expect(!AnswerComposer.containsWord("functools.partial", in: "functools.partialmethod is a descriptor"))
+        #expect(AnswerComposer.containsWord("__name__", in: "the __name__ attribute"))
+        #expect(AnswerComposer.literalBonus(["__name__", "__doc__"], in: "the __name__ and __doc__ attributes", entry: nil) > 0)
+        #expect(AnswerComposer.literalBonus(["asyncio.taskgroup"], in: "New in version 3.11.",
+                                            entry: "class asyncio.TaskGroup") > 0)
+        #expect(AnswerComposer.literalBonus(["__name__"], in: "the name attribute", entry: nil) == 0)
+    }
+
+    /// "This method is invoked by…" right after the quoted sentence says how: the answer reads on into it.
+    @Test func aSentenceOpeningOnThisIsReadOn() {
+        let q = QueryAnalyzer.analyze("How do I build an index without locking out writes?")
+        let cand = Candidate(chunkID: 1, source: "sql-createindex.html", title: "CREATE INDEX",
+                             headingPath: ["Building Indexes Concurrently"], anchor: nil, kind: .prose,
+                             text: "Creating an index can interfere with regular operation of a database. "
+                                 + "PostgreSQL supports building indexes without locking out writes, which matters on a "
+                                 + "large table in production where a normal build would block every insert, update and "
+                                 + "delete for as long as it runs, and that can be minutes or hours for a table of a few "
+                                 + "hundred million rows. "
+                                 + "This method is invoked by specifying the CONCURRENTLY option of CREATE INDEX. "
+                                 + "\n\nOther options are listed below.",
+                             indexScore: 1)
+        let stats = Self.stats(for: q)
+        let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        // The first sentence is too long for the short-answer rule to read on: only the opener does.
+        #expect(answer.text.contains("hundred million rows. This method is invoked by specifying the CONCURRENTLY"))
+        #expect(!answer.text.contains("Other options"))
+    }
+
+    /// A word read as another ("twine" as "twice") is only trusted when the evidence says the correction.
+    @Test func aCorrectionTheEvidenceDoesNotSayAbstains() {
+        let q = QueryAnalyzer.analyze("How do I upload a package with twine?",
+                                      readingAs: [Correction(word: "twine", readAs: "twice")])
+        let stats = Self.stats(for: q)
+        let cand = Candidate(chunkID: 1, source: "cgi.html", title: "cgi", headingPath: ["Functions"], anchor: nil,
+                             kind: .prose, text: "How to upload a package: pass the files to the handler.", indexScore: 1)
+        let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
+        #expect(AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats).abstained)
+        let saying = Candidate(chunkID: 2, source: "cgi.html", title: "cgi", headingPath: ["Functions"], anchor: nil,
+                               kind: .prose, text: "Upload a package twice to replace it.", indexScore: 1)
+        let both = PassageRanker.rank([saying], for: q, statistics: stats)
+        #expect(!AnswerComposer.compose(question: q.text, query: q, passages: both, statistics: stats).abstained)
+    }
 }
