@@ -72,6 +72,7 @@ public enum AnswerComposer {
                                           siblings: askedNames.siblings,
                                           heading: StemmedText(cand.headingPath.last ?? ""),
                                           headingStatesQuestion: contextPresence.contains { $0 > 0 })
+            var previous: (ordinal: Int, presence: [Double])?
             for unit in SentenceSplitter.units(of: cand.text, kind: cand.kind) {
                 // An entry's signature is its heading, not an answer: its words reach the entry's sentences
                 // through `contextPresence`, and the answer leads with it (`underEntry`).
@@ -80,6 +81,14 @@ public enum AnswerComposer {
                 guard stemmed.count > 0 else { continue }
                 var presence = ConceptMatcher.presence(
                     of: query.concepts, in: ConceptMatcher.occurrences(of: query.concepts, in: stemmed, using: termIndex))
+                let ownPresence = presence
+                // "This is also known as UPSERT" says what the sentence before it says: the two are read as
+                // one statement (and quoted together, below).
+                if unit.kind == .prose, Self.continuesPrevious(stemmed), let previous,
+                   previous.ordinal == unit.ordinal - 1 {
+                    presence = zip(presence, previous.presence).map(max)
+                }
+                previous = unit.kind == .prose ? (unit.ordinal, ownPresence) : nil
                 let subject = subjects.next(unit.kind == .prose ? stemmed : nil)
                 // What a sentence is about decides whether it speaks of the asked name, not the mention.
                 for i in presence.indices where isEntity[i] {
@@ -135,8 +144,10 @@ public enum AnswerComposer {
         var picked = [best]
         let bestStems = Set(best.stemmed.stems)
         if best.1.kind == .prose {
-            for other in considered.dropFirst().prefix(8) {
-                guard other.0.passageIndex == best.0.passageIndex, other.1.kind == .prose,
+            // The best eight of the first sentence's own passage: other passages' sentences, however many
+            // score in between, are never added.
+            for other in considered.dropFirst().filter({ $0.0.passageIndex == best.0.passageIndex }).prefix(8) {
+                guard other.1.kind == .prose,
                       other.0.score >= (abs(other.1.ordinal - best.1.ordinal) == 1
                                         ? p.adjacentSentenceShare : p.secondSentenceShare) * best.0.score,
                       best.1.text.count + other.1.text.count + 1 <= p.maxAnswerCharacters else { continue }
@@ -163,6 +174,15 @@ public enum AnswerComposer {
                 length += 1 + next.1.text.count
                 last = next
             }
+        }
+        // An answer cannot open on "This is also known as UPSERT": the sentence "this" is, goes first.
+        if best.1.kind == .prose, Self.continuesPrevious(best.stemmed),
+           !picked.contains(where: { $0.1.ordinal == best.1.ordinal - 1 }),
+           let before = considered.first(where: {
+               $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == best.1.ordinal - 1 && $0.1.kind == .prose
+           }),
+           picked.reduce(0, { $0 + 1 + $1.1.text.count }) + before.1.text.count <= p.maxAnswerCharacters {
+            picked.append(before)
         }
         // A sentence opening on "This", "It", "Instead"… continues the last one quoted; without it the
         // answer stops short of what "this" is ("…building indexes without locking out writes." then "This
@@ -458,6 +478,20 @@ public enum AnswerTypeScorer {
         guard tokens.count >= 3, ["new", "added", "changed", "deprecated"].contains(tokens[0].text) else { return false }
         return ["version", "in", "since"].contains(tokens[1].text)
     }
+    /// Whether the text has a capitalised name, or "version"/"release", right before a number: "PostgreSQL 12",
+    /// "Python 3.11", "version 15".
+    static func namesRelease(_ text: String) -> Bool {
+        let words = text.split { $0 == " " || $0 == "\n" }
+        for i in words.indices.dropFirst() {
+            let number = words[i].trimmingCharacters(in: CharacterSet(charactersIn: ".,;:)"))
+            guard let first = number.first, first.isNumber, number.allSatisfy({ $0.isNumber || $0 == "." }) else { continue }
+            let before = words[i - 1]
+            if ["version", "release", "versions", "releases"].contains(before.lowercased()) { return true }
+            if let initial = before.first, initial.isUppercase, before.count >= 3, before.allSatisfy(\.isLetter) { return true }
+        }
+        return false
+    }
+
     static let reasonMarkers = ["because", "since", "due to", "so that", "reason", "therefore", "thanks to"]
 
     static let units: Set<String> = ["ms", "s", "kb", "mb", "gb", "x", "req", "million", "billion", "percent",
@@ -493,6 +527,8 @@ public enum AnswerTypeScorer {
             for i in bytes.indices.dropFirst().dropLast() where bytes[i] == 46 && isDigit(bytes[i - 1]) && isDigit(bytes[i + 1]) {
                 return 0.15
             }
+            // A release named by its product: "removed in PostgreSQL 12", "since Python 3".
+            if namesRelease(unit.text) { return 0.15 }
             // "When" is not answered by a sentence without a date or a version, however many words it shares.
             return -timelessPenalty
         case .reason:

@@ -203,6 +203,12 @@ public enum QueryAnalyzer {
         return query
     }
 
+    static let fileExtensions: Set<String> = [
+        "sql", "csv", "tsv", "txt", "json", "yaml", "yml", "toml", "ini", "xml", "html", "htm", "md", "log", "py",
+        "js", "ts", "sh", "rb", "go", "rs", "java", "c", "h", "cpp", "swift", "zip", "gz", "tar", "tgz", "pdf",
+        "png", "jpg", "dump", "bak", "out",
+    ]
+
     /// The identifiers the question writes (`pool_maxsize`, `os.cpu_count`, `random.choices`), each as its
     /// words in order: names of code, which the corpus either has as such a run of words or does not have.
     public static func identifiers(in question: String) -> [[String]] {
@@ -212,6 +218,8 @@ public enum QueryAnalyzer {
             guard let first = trimmed.unicodeScalars.first, CharacterSet.letters.contains(first),
                   trimmed.contains(where: { $0 == "_" || $0 == "." }) else { continue }
             let words = Tokenizer.words(trimmed)
+            // "migrate.sql", "data.csv": the asker's own file, named by an extension, not the corpus's API.
+            if trimmed.contains("."), let last = words.last, fileExtensions.contains(last) { continue }
             if words.count >= 2, !out.contains(words) { out.append(words) }
         }
         return out

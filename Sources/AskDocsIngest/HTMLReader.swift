@@ -20,6 +20,8 @@ public enum HTMLReader {
         "masthead", "searchbox", "search", "mobile-nav", "toctree-wrapper", "visually-hidden", "sr-only",
         // Sphinx's "See also" box: links elsewhere, which as an answer only say "look there".
         "seealso",
+        // DocBook's previous/up/next bars, which name the neighbouring pages' titles on every page.
+        "navheader", "navfooter",
     ]
     static let skippedRoles: Set<String> = ["navigation", "banner", "contentinfo", "search", "complementary"]
     static let blockTags: Set<String> = [

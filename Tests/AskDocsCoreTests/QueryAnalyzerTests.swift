@@ -120,5 +120,8 @@ import Testing
         #expect(QueryAnalyzer.identifiers(in: "random.choices or random.sample, e.g. in 3.11?")
                 == [["random", "choices"], ["random", "sample"], ["e", "g"]])
         #expect(QueryAnalyzer.identifiers(in: "which is fastest with a database? __init__ 3.11").isEmpty)
+        // The asker's own files are not names the corpus should have.
+        #expect(QueryAnalyzer.identifiers(in: "psql -f migrate.sql exits 0; COPY FROM '/home/me/data.csv'").isEmpty)
+        #expect(QueryAnalyzer.identifiers(in: "edit postgresql.conf or my_job.py") == [["postgresql", "conf"]])
     }
 }

@@ -391,4 +391,29 @@ enum TextAnchor {
         let both = PassageRanker.rank([saying], for: q, statistics: stats)
         #expect(!AnswerComposer.compose(question: q.text, query: q, passages: both, statistics: stats).abstained)
     }
+
+    /// "This is also known as UPSERT" holds the rare word, the sentence before it the answer: the two are
+    /// scored as one statement, and the answer opens on the sentence "this" stands for.
+    @Test func aSentenceOpeningOnThisBringsTheOneBefore() {
+        let q = QueryAnalyzer.analyze("How do I insert a row or update the existing one (an upsert)?")
+        let cand = Candidate(chunkID: 1, source: "sql-insert.html", title: "INSERT", headingPath: ["ON CONFLICT Clause"],
+                             anchor: nil, kind: .prose,
+                             text: "The optional ON CONFLICT clause specifies an alternative action to raising an error. "
+                                 + "ON CONFLICT DO UPDATE updates the existing row that conflicts with the row proposed "
+                                 + "for insertion as its alternative action. This is also known as UPSERT.",
+                             indexScore: 1)
+        var stats = Self.stats(for: q)
+        stats.documentFrequency["upsert"] = 1
+        let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(answer.text.hasPrefix("ON CONFLICT DO UPDATE updates the existing row"), "\(answer.text)")
+        #expect(answer.text.contains("This is also known as UPSERT."))
+    }
+
+    /// "In which version…" is answered by a release named by its product as well as by a version note.
+    @Test func aReleaseNamedByItsProductAnswersWhen() {
+        #expect(AnswerTypeScorer.namesRelease("Support for this file was removed in PostgreSQL 12."))
+        #expect(AnswerTypeScorer.namesRelease("Changed in version 3.8, again."))
+        #expect(!AnswerTypeScorer.namesRelease("The server keeps 12 files."))
+    }
 }

@@ -118,7 +118,7 @@ import Testing
         #expect(try reopened.counts().documents == 0)
         #expect(throws: IndexError.self) {
             let other = try SearchIndex(writableAt: Self.temporaryPath())
-            try other.connection.execute("PRAGMA user_version = 7")
+            try other.connection.execute("PRAGMA user_version = \(Schema.version + 1)")
             _ = try SearchIndex(readingAt: other.path)
         }
     }

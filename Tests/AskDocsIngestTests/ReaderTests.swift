@@ -261,7 +261,8 @@ import Testing
     /// with a paragraph: neither opens a section, and the text after the box stays in the section before it.
     @Test func admonitionBoxesDoNotOpenSections() {
         let html = """
-        <html><body><h1>8.1. Numeric Types</h1>
+        <html><body><div class="navheader"><table><tr><th>8.1. Numeric Types</th></tr><tr><td>Prev</td>
+        <td>8.2. Monetary Types</td></tr></table></div><h1>8.1. Numeric Types</h1>
         <div class="sect2"><h3 class="title">8.1.3. Floating-Point Types</h3><p>Inexact.</p></div>
         <div class="sect2" id="DATATYPE-SERIAL"><h3 class="title">8.1.4. Serial Types</h3>
         <div class="note"><h3 class="title">Note</h3><p>Serial columns are implemented using sequences.</p></div>
@@ -281,6 +282,7 @@ import Testing
         ])
         let all = doc.sections.flatMap(\.blocks).map(\.text)
         #expect(!all.contains { $0.contains("Module os") }, "a See also box only points elsewhere")
+        #expect(!all.contains { $0.contains("Monetary") }, "the next page's title is not this page's text")
         // An id that merely ends in "share" names content, not a share button.
         let locking = try! #require(doc.sections.first { $0.headingPath.last == "The Locking Clause" })
         #expect(locking.blocks.map(\.text) == ["FOR UPDATE locks rows."])
