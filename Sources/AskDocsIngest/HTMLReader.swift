@@ -193,6 +193,18 @@ public enum HTMLReader {
                 if htmlTitle == nil { htmlTitle = HTMLReader.text(of: n) }
                 return
             }
+            // <head> is skipped, all but its <title>: the title of a page without an <h1> (DocBook's
+            // PostgreSQL pages open on an <h2>).
+            if name == "head" {
+                var child = n.pointee.children
+                while let c = child {
+                    if c.pointee.type == XML_ELEMENT_NODE, let cn = c.pointee.name, strcasecmp(cn, "title") == 0 {
+                        visit(c, depth: depth + 1)
+                    }
+                    child = c.pointee.next
+                }
+                return
+            }
             if HTMLReader.skippedTags.contains(name) || HTMLReader.isBoilerplate(n) { return }
             if depth > HTMLReader.maxDepth {
                 inline += " " + HTMLReader.text(of: n) + " "
