@@ -151,6 +151,8 @@ public enum AnswerComposer {
                       other.0.score >= (abs(other.1.ordinal - best.1.ordinal) == 1
                                         ? p.adjacentSentenceShare : p.secondSentenceShare) * best.0.score,
                       best.1.text.count + other.1.text.count + 1 <= p.maxAnswerCharacters else { continue }
+                // "This feature is also known as…" without the sentence "this" is: not on its own.
+                if Self.continuesPrevious(other.stemmed), other.1.ordinal - 1 != best.1.ordinal { continue }
                 let stems = Set(other.stemmed.stems)
                 let overlap = Double(stems.intersection(bestStems).count) / Double(max(stems.count, 1))
                 // Only a sentence that says something of the question the first one does not.

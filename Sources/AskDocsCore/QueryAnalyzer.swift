@@ -384,11 +384,36 @@ public enum QueryAnalyzer {
         guard whole == .other else { return whole }
         let sentences = question.split(omittingEmptySubsequences: true) { ".?!;".contains($0) }
         guard sentences.count > 1 else { return whole }
+        // Of several questions, the first asks what the rest elaborate ("What's the difference between A
+        // and B? When does each get released?"); the story before a question ("My call does nothing. How
+        // do I…?") is read from the end.
+        var questions: [Substring] = []
+        var start = question.startIndex
+        for i in question.indices where ".?!;".contains(question[i]) {
+            if question[i] == "?" { questions.append(question[start..<i]) }
+            start = question.index(after: i)
+        }
+        if questions.count > 1 {
+            for sentence in questions {
+                let words = Tokenizer.words(String(sentence))
+                let type = detectAnswerType(raw: words, lower: sentence.lowercased())
+                if type != .other { return type }
+                if asksForDifference(words) { return .comparison }
+            }
+        }
         for sentence in sentences.reversed() {
             let type = detectAnswerType(raw: Tokenizer.words(String(sentence)), lower: sentence.lowercased())
             if type != .other { return type }
         }
         return whole
+    }
+
+    /// "the difference between", "differences between", "how does A compare".
+    static func asksForDifference(_ words: [String]) -> Bool {
+        for (i, w) in words.enumerated() where ["difference", "differences", "differ"].contains(w) {
+            if i + 1 < words.count, words[i + 1] == "between" { return true }
+        }
+        return words.contains("compare") || words.contains("compared")
     }
 
     static func detectAnswerType(raw: [String], lower: String) -> AnswerType {

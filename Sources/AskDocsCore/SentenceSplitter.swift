@@ -124,7 +124,9 @@ public enum SentenceSplitter {
                 let next = chars[k]
                 let startsSentence = next.properties.isUppercase || next.properties.numericType != nil
                     || openers.contains(next)
-                if startsSentence && !(c == "." && isAbbreviation(chars, before: i)) {
+                if startsSentence && !(c == "." && isAbbreviation(chars, before: i))
+                    && !(c == "." && i >= 2 && chars[i - 1] == "." && chars[i - 2] == ".")
+                    && !insideParentheses(chars, from: start, at: j) {
                     flush(j)
                     start = k
                     i = k
@@ -144,6 +146,22 @@ public enum SentenceSplitter {
 
     static let closers: Set<Unicode.Scalar> = ["\"", "'", ")", "]", "”", "’"]
     static let openers: Set<Unicode.Scalar> = ["\"", "'", "“", "‘", "(", "["]
+
+    /// Whether the mark at `i` stands inside parentheses opened in this sentence and closed soon after:
+    /// "(with ALTER TABLE ... ENABLE ROW LEVEL SECURITY)" is one sentence's aside, not two sentences.
+    static func insideParentheses(_ chars: [Unicode.Scalar], from start: Int, at i: Int) -> Bool {
+        var depth = 0
+        for c in chars[start..<i] {
+            if c == "(" { depth += 1 } else if c == ")" { depth = max(0, depth - 1) }
+        }
+        guard depth > 0 else { return false }
+        var k = i + 1
+        while k < chars.count, k <= i + 300 {
+            if chars[k] == ")" { return true }
+            k += 1
+        }
+        return false
+    }
 
     static func isAbbreviation(_ chars: [Unicode.Scalar], before dot: Int) -> Bool {
         var k = dot - 1

@@ -1,7 +1,7 @@
 // The index file's schema, in one place. Bump `version` whenever a table, column or tokenizer changes, or
 // what a reader makes of a file (6: admonition boxes no longer open sections; 7: DocBook's navigation bars
-// dropped): an index with another
-// version is rebuilt from the corpus (with a message), never misread or left stale.
+// dropped; 8: a page without an <h1> titled by its <title>, and its first heading when it repeats it): an
+// index with another version is rebuilt from the corpus (with a message), never misread or left stale.
 //
 //   meta(key, value)              corpus root, totals for BM25's average length, last index time
 //   documents                     one row per source file: path relative to the corpus, title, date, url,
@@ -20,7 +20,7 @@
 //   chunks_vocab_instance         fts5vocab 'instance' view: where each term occurs (a corrected word's spelling)
 
 public enum Schema {
-    public static let version: Int32 = 7
+    public static let version: Int32 = 8
 
     /// The stored heading path ("A › B") as its parts, split by bytes: this runs for every candidate.
     public static func headingPath(_ stored: String) -> [String] {

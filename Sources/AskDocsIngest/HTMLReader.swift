@@ -235,6 +235,14 @@ public enum HTMLReader {
                     h1Title = heading
                     return
                 }
+                // A page without an <h1> whose first heading repeats its <title> (DocBook: "13.3. Explicit
+                // Locking" in both) is titled by it, not sectioned: "13.3. Explicit Locking › 13.3. Explicit
+                // Locking › 13.3.5. Advisory Locks" would say it twice.
+                if h1Title == nil, path.isEmpty, sections.count == 1, let title = htmlTitle,
+                   HTMLReader.cleanTitle(title) == heading {
+                    h1Title = heading
+                    return
+                }
                 while let last = path.last, last.level >= level { path.removeLast() }
                 path.append((level, heading))
                 sections.append(Section(headingPath: path.map(\.text), anchor: HTMLReader.anchor(of: n)))

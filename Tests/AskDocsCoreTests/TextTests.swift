@@ -22,6 +22,17 @@ import Testing
                       "Mr. Grinberg agrees!", "Does it?"])
     }
 
+    /// SQL syntax in docs writes "..." for what is left out, often inside an aside in parentheses.
+    @Test func ellipsesAndAsidesDoNotEndSentences() {
+        let s = SentenceSplitter.sentences(
+            "When row security is enabled on a table (with ALTER TABLE ... ENABLE ROW LEVEL SECURITY), all access "
+            + "must be allowed by a policy. If no policy exists, a default-deny policy is used. (See Section 5.8. "
+            + "It has examples.) Done.")
+        #expect(s == ["When row security is enabled on a table (with ALTER TABLE ... ENABLE ROW LEVEL SECURITY), all "
+                      + "access must be allowed by a policy.", "If no policy exists, a default-deny policy is used.",
+                      "(See Section 5.8. It has examples.)", "Done."])
+    }
+
     @Test func splittingLosesNoWord() {
         let text = "One. Two three? \"Four\" five! 6 seven. (Eight) nine.\n\nTen eleven"
         let joined = SentenceSplitter.units(of: text, kind: .prose).map(\.text).joined(separator: " ")

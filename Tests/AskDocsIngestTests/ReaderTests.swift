@@ -262,7 +262,7 @@ import Testing
     @Test func admonitionBoxesDoNotOpenSections() {
         let html = """
         <html><body><div class="navheader"><table><tr><th>8.1. Numeric Types</th></tr><tr><td>Prev</td>
-        <td>8.2. Monetary Types</td></tr></table></div>
+        <td>8.2. Monetary Types</td></tr></table></div><h2 class="title">8.1. Numeric Types</h2><p>Intro.</p>
         <div class="sect2"><h3 class="title">8.1.3. Floating-Point Types</h3><p>Inexact.</p></div>
         <div class="sect2" id="DATATYPE-SERIAL"><h3 class="title">8.1.4. Serial Types</h3>
         <div class="note"><h3 class="title">Note</h3><p>Serial columns are implemented using sequences.</p></div>
@@ -275,6 +275,9 @@ import Testing
         let doc = HTMLReader.read("<html><head><title>8.1. Numeric Types</title></head>" + html.dropFirst(6),
                                   source: "datatype-numeric.html")
         #expect(doc.title == "8.1. Numeric Types", "a page without <h1> is titled by its <title>, not its file name")
+        // The <h2> that repeats the title is the title, not a first section above all the others.
+        #expect(doc.sections.first?.headingPath == [])
+        #expect(doc.sections.first?.blocks.first?.text == "Intro.")
         #expect(!doc.sections.contains { $0.headingPath.contains("Note") })
         let serial = try! #require(doc.sections.first { $0.headingPath.last == "8.1.4. Serial Types" })
         #expect(serial.blocks.map(\.text) == [
