@@ -251,7 +251,19 @@ public enum QueryAnalyzer {
            answerTypeWords.contains(raw[1]) {
             i = 2
         }
+        let snakeNames = snakeCaseNames(in: bounded)
         while i < raw.count {
+            // `work_mem`, `capture_output`: one name, matched as the phrase of its parts, not as "work" and
+            // "mem" anywhere (`maintenance_work_mem` still has the phrase; the answer's literal match tells
+            // them apart).
+            if let name = snakeNames.first(where: { matches($0, in: raw, at: i) }) {
+                let surface = name.joined(separator: "_")
+                add(QueryConcept(label: surface, count: 1,
+                                 terms: [QueryTerm(stems: name.map(Stemmer.stem), surface: surface, weight: 1)]))
+                contentWords.append(contentsOf: name)
+                i += name.count
+                continue
+            }
             if let (phrase, label, alts) = phraseSynonyms.first(where: { matches($0.phrase, in: raw, at: i) }) {
                 var terms = [QueryTerm(stems: phrase.map(Stemmer.stem), surface: phrase.joined(separator: " "),
                                        weight: 1)]
@@ -277,6 +289,20 @@ public enum QueryAnalyzer {
                                   isComparison: isComparison, contentWords: contentWords)
         query.comparedEntities = comparedEntities(raw)
         return query
+    }
+
+    /// The snake_case names the question writes (`work_mem`; `cpu_count` of `os.cpu_count()`), each as
+    /// its words, longest first so that `maintenance_work_mem` is not read as `work_mem`.
+    static func snakeCaseNames(in question: String) -> [[String]] {
+        guard question.contains("_") else { return [] }
+        var out: [[String]] = []
+        for piece in question.split(whereSeparator: { $0.isWhitespace || "()[]{},;:!?\"'`=<>/\\|.".contains($0) }) {
+            let trimmed = piece.trimmingCharacters(in: CharacterSet(charactersIn: "_-*"))
+            guard trimmed.contains("_") else { continue }
+            let words = Tokenizer.words(trimmed)
+            if words.count >= 2, !out.contains(words) { out.append(words) }
+        }
+        return out.sorted { $0.count > $1.count }
     }
 
     static let answerTypeWords: Set<String> = [

@@ -124,4 +124,16 @@ import Testing
         #expect(QueryAnalyzer.identifiers(in: "psql -f migrate.sql exits 0; COPY FROM '/home/me/data.csv'").isEmpty)
         #expect(QueryAnalyzer.identifiers(in: "edit postgresql.conf or my_job.py") == [["postgresql", "conf"]])
     }
+
+    /// `work_mem` is one concept, the phrase of its parts; `maintenance_work_mem` is its own, longer name.
+    @Test func snakeCaseNamesArePhrases() {
+        let q = QueryAnalyzer.analyze("What's the default value of work_mem, and of maintenance_work_mem, for os.cpu_count()?")
+        let labels = q.concepts.map(\.label)
+        #expect(labels.contains("work_mem"))
+        #expect(labels.contains("maintenance_work_mem"))
+        #expect(labels.contains("cpu_count") && labels.contains("os"))
+        #expect(!labels.contains("mem") && !labels.contains("work"))
+        #expect(q.concepts.first { $0.label == "work_mem" }?.terms.first?.stems == ["work", "mem"])
+        #expect(QueryAnalyzer.snakeCaseNames(in: "no names here").isEmpty)
+    }
 }
