@@ -252,6 +252,7 @@ public enum QueryAnalyzer {
             i = 2
         }
         let snakeNames = snakeCaseNames(in: bounded)
+        let codeWords = Set(identifiers(in: bounded).flatMap { $0 })
         while i < raw.count {
             // `work_mem`, `capture_output`: one name, matched as the phrase of its parts, not as "work" and
             // "mem" anywhere (`maintenance_work_mem` still has the phrase; the answer's literal match tells
@@ -277,7 +278,10 @@ public enum QueryAnalyzer {
             }
             let word = raw[i]
             i += 1
-            if stopwords.contains(word) || word.count < 2 && !word.allSatisfy(\.isNumber) { continue }
+            // "re" of `re.match` is the module, not the "re" of "you're".
+            if stopwords.contains(word) && !codeWords.contains(word) || word.count < 2 && !word.allSatisfy(\.isNumber) {
+                continue
+            }
             // "how many", "how much": the question's form (a quantity), not its topic.
             if (word == "many" || word == "much"), i >= 2, raw[i - 2] == "how" { continue }
             // "the difference between A and B" asks to compare A and B; "difference" is the form.

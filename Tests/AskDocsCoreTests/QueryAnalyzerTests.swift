@@ -135,5 +135,8 @@ import Testing
         #expect(!labels.contains("mem") && !labels.contains("work"))
         #expect(q.concepts.first { $0.label == "work_mem" }?.terms.first?.stems == ["work", "mem"])
         #expect(QueryAnalyzer.snakeCaseNames(in: "no names here").isEmpty)
+        // A stop word that is part of a dotted name is the name's: the `re` module.
+        #expect(QueryAnalyzer.analyze("Why does re.match return None?").concepts.map(\.label).contains("re"))
+        #expect(!QueryAnalyzer.analyze("you're right, re-read it").concepts.map(\.label).contains("re"))
     }
 }
