@@ -21,6 +21,9 @@ public struct RankingParameters: Sendable, Equatable {
     public var indexScoreShare = 0.5
     /// Window for proximity, in tokens.
     public var window = 12
+    /// Added, times the share of the question's code (`work_mem`, `json.dumps`) that a passage writes
+    /// whole: stemming reads `maintenance_work_mem` as holding "work mem" too.
+    public var literalWeight = 0.15
     public init() {}
     public static let `default` = RankingParameters()
 }
@@ -37,6 +40,7 @@ public enum PassageRanker {
         }
 
         let termIndex = ConceptMatcher.TermIndex(query.concepts)
+        let literals = p.literalWeight > 0 ? AnswerComposer.codeLiterals(in: query.text) : []
         var scored: [(Candidate, Double, [String: Double], [String])] = []
         scored.reserveCapacity(candidates.count)
         for cand in candidates {
@@ -84,8 +88,14 @@ public enum PassageRanker {
             let headingCoverage = weights.coverage(headingPresence)
             let window = bestWindowCoverage(occB, concepts: query.concepts, weights: weights, span: p.window)
             let matched = zip(query.concepts, presence).filter { $0.1 > 0 }.map(\.0.label)
-            let features = ["bm25": bm25, "fields": fieldScore, "coverage": coverage, "window": window,
+            var features = ["bm25": bm25, "fields": fieldScore, "coverage": coverage, "window": window,
                             "headingCoverage": headingCoverage, "fts5": cand.indexScore]
+            if !literals.isEmpty {
+                let written = (cand.headingPath.joined(separator: " ") + " " + (cand.entry ?? "") + " " + cand.text)
+                    .lowercased()
+                features["literal"] = Double(literals.filter { AnswerComposer.containsWord($0, in: written) }.count)
+                    / Double(literals.count)
+            }
             scored.append((cand, bm25, features, matched))
         }
         let maxBM25 = scored.map(\.1).max() ?? 1
@@ -99,6 +109,7 @@ public enum PassageRanker {
             let score = normBM25 + p.coverageWeight * f["coverage", default: 0]
                 + p.windowWeight * f["window", default: 0]
                 + p.headingCoverageWeight * f["headingCoverage", default: 0]
+                + p.literalWeight * f["literal", default: 0]
             return RankedPassage(candidate: cand, score: score, features: features, matchedConcepts: matched)
         }
         ranked.sort { a, b in

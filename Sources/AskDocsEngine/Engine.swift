@@ -105,6 +105,7 @@ public final class Engine {
             case "read": answerParameters.passagesToRead = Int(v)
             case "unknown": answerParameters.abstainOnUnknownWord = v != 0
             case "typos": correctsTypos = v != 0
+            case "literal": rankingParameters.literalWeight = v
             case "fbDocs": feedbackParameters.documents = Int(v)
             case "fbTerms": feedbackParameters.terms = Int(v)
             case "fbWeight": feedbackParameters.weight = v

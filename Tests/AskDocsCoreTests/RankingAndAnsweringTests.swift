@@ -416,4 +416,25 @@ enum TextAnchor {
         #expect(AnswerTypeScorer.namesRelease("Changed in version 3.8, again."))
         #expect(!AnswerTypeScorer.namesRelease("The server keeps 12 files."))
     }
+
+    /// `work_mem` asked: the entry that is `work_mem` ranks above the one on `maintenance_work_mem`, which
+    /// holds the phrase "work mem" just as well once stemmed.
+    @Test func aPassageWritingTheQuestionsCodeWholeRanksFirst() {
+        let q = QueryAnalyzer.analyze("What is the default value of work_mem?")
+        func cand(_ id: Int64, _ entry: String, _ text: String) -> Candidate {
+            Candidate(chunkID: id, source: "runtime-config-resource.html", title: "Resource Consumption",
+                      headingPath: ["Memory"], anchor: nil, kind: .prose, text: text, indexScore: 1, entry: entry)
+        }
+        let candidates = [
+            cand(1, "maintenance_work_mem (integer)",
+                 "maintenance_work_mem (integer)\n\nThe default value for maintenance_work_mem is 64 megabytes."),
+            cand(2, "work_mem (integer)", "work_mem (integer)\n\nThe default value for work_mem is four megabytes of memory."),
+        ]
+        let stats = Self.stats(for: q)
+        #expect(PassageRanker.rank(candidates, for: q, statistics: stats).first?.candidate.chunkID == 2)
+        var without = RankingParameters.default
+        without.literalWeight = 0
+        #expect(PassageRanker.rank(candidates, for: q, statistics: stats, parameters: without).first?.candidate.chunkID == 1,
+                "without the literal match the entry saying 'work mem' more often wins")
+    }
 }
