@@ -405,10 +405,18 @@ public enum AnswerComposer {
     /// A sentence that writes what the question writes as code, character for character, is about that
     /// very thing: stemming reads `__name__` as "name", which is in every other sentence.
     /// A sentence of an API entry writes it through the entry's name.
+    /// The entry a sentence describes counts double: under `work_mem (integer)`, "The default value is four
+    /// megabytes" is about work_mem; a sentence that mentions work_mem is about something else.
     static func literalBonus(_ literals: [String], in text: String, entry: String?) -> Double {
         guard !literals.isEmpty else { return 0 }
-        let lower = (entry.map { entryName($0) + " " } ?? "").lowercased() + text.lowercased()
-        return min(0.2, 0.1 * Double(literals.filter { containsWord($0, in: lower) }.count))
+        let name = entry.map { entryName($0).lowercased() } ?? ""
+        let lower = text.lowercased()
+        var bonus = 0.0
+        for literal in literals {
+            if !name.isEmpty, containsWord(literal, in: name) { bonus += 0.2 }
+            else if containsWord(literal, in: lower) { bonus += 0.1 }
+        }
+        return min(0.3, bonus)
     }
 
     /// Whether `literal` occurs in `text` with no letter, digit or underscore right before or after it:

@@ -22,8 +22,9 @@ public struct RankingParameters: Sendable, Equatable {
     /// Window for proximity, in tokens.
     public var window = 12
     /// Added, times the share of the question's code (`work_mem`, `json.dumps`) that a passage writes
-    /// whole: stemming reads `maintenance_work_mem` as holding "work mem" too.
-    public var literalWeight = 0.15
+    /// whole: stemming reads `maintenance_work_mem` as holding "work mem" too. (0.15 → 0.4: PostgreSQL set
+    /// 8 → 9 of 32, the other sets unchanged.)
+    public var literalWeight = 0.4
     public init() {}
     public static let `default` = RankingParameters()
 }
@@ -91,10 +92,15 @@ public enum PassageRanker {
             var features = ["bm25": bm25, "fields": fieldScore, "coverage": coverage, "window": window,
                             "headingCoverage": headingCoverage, "fts5": cand.indexScore]
             if !literals.isEmpty {
-                let written = (cand.headingPath.joined(separator: " ") + " " + (cand.entry ?? "") + " " + cand.text)
-                    .lowercased()
-                features["literal"] = Double(literals.filter { AnswerComposer.containsWord($0, in: written) }.count)
-                    / Double(literals.count)
+                // Named by its heading or entry, a passage is about the code; mentioning it, half as much.
+                let names = (cand.headingPath.joined(separator: " ") + " "
+                             + (cand.entry.map(AnswerComposer.entryName) ?? "")).lowercased()
+                let text = cand.text.lowercased()
+                let found = literals.reduce(0.0) { sum, literal in
+                    sum + (AnswerComposer.containsWord(literal, in: names) ? 1
+                           : AnswerComposer.containsWord(literal, in: text) ? 0.5 : 0)
+                }
+                features["literal"] = found / Double(literals.count)
             }
             scored.append((cand, bm25, features, matched))
         }

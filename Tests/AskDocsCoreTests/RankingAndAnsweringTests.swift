@@ -354,6 +354,9 @@ enum TextAnchor {
         #expect(AnswerComposer.literalBonus(["asyncio.taskgroup"], in: "New in version 3.11.",
                                             entry: "class asyncio.TaskGroup") > 0)
         #expect(AnswerComposer.literalBonus(["__name__"], in: "the name attribute", entry: nil) == 0)
+        // Under the entry it names, a sentence is about the code; one that mentions it, less so.
+        #expect(AnswerComposer.literalBonus(["work_mem"], in: "The default value is four megabytes.", entry: "work_mem (integer)")
+                > AnswerComposer.literalBonus(["work_mem"], in: "Twice the usual work_mem.", entry: "hash_mem_multiplier (floating point)"))
     }
 
     /// "This method is invoked by…" right after the quoted sentence says how: the answer reads on into it.
