@@ -178,14 +178,21 @@ public enum AnswerComposer {
                 last = next
             }
         }
-        // An answer cannot open on "This is also known as UPSERT": the sentence "this" is, goes first.
-        if best.1.kind == .prose, Self.continuesPrevious(best.stemmed),
-           !picked.contains(where: { $0.1.ordinal == best.1.ordinal - 1 }),
-           let before = considered.first(where: {
-               $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == best.1.ordinal - 1 && $0.1.kind == .prose
-           }),
-           picked.reduce(0, { $0 + 1 + $1.1.text.count }) + before.1.text.count <= p.maxAnswerCharacters {
-            picked.append(before)
+        // An answer cannot open on "This is also known as UPSERT": the sentence "this" is, goes first, and
+        // so on back while that one points back too ("…coerced to strings. As a result of this, … That is, …").
+        if best.1.kind == .prose {
+            for _ in 0..<2 {
+                guard let first = picked.filter({ $0.0.passageIndex == best.0.passageIndex })
+                        .min(by: { $0.1.ordinal < $1.1.ordinal }),
+                      Self.continuesPrevious(first.stemmed),
+                      let before = considered.first(where: {
+                          $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == first.1.ordinal - 1
+                              && $0.1.kind == .prose
+                      }),
+                      picked.reduce(0, { $0 + 1 + $1.1.text.count }) + before.1.text.count <= p.maxAnswerCharacters
+                else { break }
+                picked.append(before)
+            }
         }
         // A sentence opening on "This", "It", "Instead"… continues the last one quoted; without it the
         // answer stops short of what "this" is ("…building indexes without locking out writes." then "This
@@ -361,9 +368,16 @@ public enum AnswerComposer {
     static let referringOpeners: Set<String> = ["this", "these", "that", "those", "it", "such", "thus", "hence",
                                                 "therefore", "instead", "otherwise", "consequently"]
 
+    /// "As a result of this", "For this reason", "In that case": a preposition, then a word that points back.
+    static let referringPrepositions: Set<String> = ["as", "because", "for", "in", "due", "after", "despite", "besides",
+                                                     "unlike", "like", "without", "with"]
+    static let pointers: Set<String> = ["this", "that", "these", "those", "it"]
+
     static func continuesPrevious(_ unit: StemmedText) -> Bool {
         guard let first = unit.tokens.first?.text else { return false }
-        return referringOpeners.contains(first)
+        if referringOpeners.contains(first) { return true }
+        return referringPrepositions.contains(first)
+            && unit.tokens.dropFirst().prefix(4).contains { pointers.contains($0.text) }
     }
 
     /// Whether a sentence names every compared thing and holds a figure.

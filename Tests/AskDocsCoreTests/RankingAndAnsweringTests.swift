@@ -440,4 +440,23 @@ enum TextAnchor {
         #expect(PassageRanker.rank(candidates, for: q, statistics: stats, parameters: without).first?.candidate.chunkID == 1,
                 "without the literal match the entry saying 'work mem' more often wins")
     }
+
+    /// "That is, …" after "As a result of this, …": the answer goes back to the sentence both point to.
+    @Test func aChainOfPointingSentencesIsQuotedFromItsStart() {
+        let q = QueryAnalyzer.analyze("Why do integer keys come back as strings after json.dumps and loads?")
+        let cand = Candidate(chunkID: 1, source: "json.html", title: "json", headingPath: ["Basic Usage"], anchor: nil,
+                             kind: .prose,
+                             text: "Serialize obj to a JSON formatted str. "
+                                 + "When a dictionary is converted into JSON, all the keys of the dictionary are coerced to strings. "
+                                 + "As a result of this, a dictionary converted into JSON and back may not equal the original one. "
+                                 + "That is, loads(dumps(x)) != x if x has non-string integer keys.",
+                             indexScore: 1, entry: "json.dumps(obj)")
+        let stats = Self.stats(for: q)
+        let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(answer.text.contains("coerced to strings. As a result of this"), "\(answer.text)")
+        #expect(!answer.text.contains("Serialize obj"))
+        #expect(AnswerComposer.continuesPrevious(StemmedText("For this reason, keys are strings.")))
+        #expect(!AnswerComposer.continuesPrevious(StemmedText("For keys, JSON uses strings.")))
+    }
 }
