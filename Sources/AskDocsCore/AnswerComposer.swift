@@ -61,7 +61,7 @@ public enum AnswerComposer {
             })
         }
 
-        let literals = codeLiterals(in: question)
+        let literals = query.codeLiterals
         // Each unit is tokenized and stemmed once; every later check reads `stemmed`.
         var considered: [(ScoredSentence, AnswerUnit, [Double], stemmed: StemmedText)] = []
         for (pi, passage) in reading.enumerated() {
@@ -402,21 +402,6 @@ public enum AnswerComposer {
         return 0.08 * Double(min(hits, 4))
     }
 
-    /// What the question writes as code (`__name__`, `shell=True`, `json.dumps`): a word with an
-    /// underscore, a dot or an equals sign inside it, lowercased, without trailing punctuation or "()".
-    static func codeLiterals(in question: String) -> [String] {
-        var out: [String] = []
-        for piece in question.split(whereSeparator: { $0.isWhitespace || ",;!?\"'`()[]{}".contains($0) }) {
-            var literal = piece.lowercased()
-            while let last = literal.last, ".:".contains(last) { literal.removeLast() }
-            guard literal.count >= 4, literal.contains(where: \.isLetter),
-                  literal.dropFirst().dropLast().contains(where: { "_.=".contains($0) }),
-                  !out.contains(literal) else { continue }
-            out.append(literal)
-        }
-        return out
-    }
-
     /// A sentence that writes what the question writes as code, character for character, is about that
     /// very thing: stemming reads `__name__` as "name", which is in every other sentence.
     /// A sentence of an API entry writes it through the entry's name.
@@ -442,7 +427,7 @@ public enum AnswerComposer {
         guard !l.isEmpty, t.count >= l.count else { return false }
         var i = 0
         while i + l.count <= t.count {
-            if t[i] == l[0], Array(t[i..<(i + l.count)]) == l,
+            if t[i] == l[0], t[i..<(i + l.count)].elementsEqual(l),
                i == 0 || !isWordByte(t[i - 1]) || !isWordByte(l[0]),
                i + l.count == t.count || !isWordByte(t[i + l.count]) || !isWordByte(l[l.count - 1]) {
                 return true

@@ -41,7 +41,7 @@ public enum PassageRanker {
         }
 
         let termIndex = ConceptMatcher.TermIndex(query.concepts)
-        let literals = p.literalWeight > 0 ? AnswerComposer.codeLiterals(in: query.text) : []
+        let literals = p.literalWeight > 0 ? query.codeLiterals : []
         var scored: [(Candidate, Double, [String: Double], [String])] = []
         scored.reserveCapacity(candidates.count)
         for cand in candidates {

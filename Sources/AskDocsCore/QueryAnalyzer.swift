@@ -69,6 +69,9 @@ public struct AnalyzedQuery: Sendable, Equatable {
     /// Words of the question read as other words (typos corrected against the index's vocabulary), in
     /// the order of the question.
     public var corrections: [Correction] = []
+    /// What the question writes as code, lowercased (`work_mem`, `json.dumps`), matched whole by the
+    /// ranker and the answer.
+    public var codeLiterals: [String] = []
     public var isEmpty: Bool { concepts.isEmpty }
 
     /// The question as searched, for "showing results for …"; nil when nothing was corrected.
@@ -292,7 +295,23 @@ public enum QueryAnalyzer {
         var query = AnalyzedQuery(text: question, concepts: concepts, answerType: answerType,
                                   isComparison: isComparison, contentWords: contentWords)
         query.comparedEntities = comparedEntities(raw)
+        query.codeLiterals = codeLiterals(in: bounded)
         return query
+    }
+
+    /// What the question writes as code (`__name__`, `shell=True`, `json.dumps`): a word with an
+    /// underscore, a dot or an equals sign inside it, lowercased, without trailing punctuation or "()".
+    public static func codeLiterals(in question: String) -> [String] {
+        var out: [String] = []
+        for piece in question.split(whereSeparator: { $0.isWhitespace || ",;!?\"'`()[]{}".contains($0) }) {
+            var literal = piece.lowercased()
+            while let last = literal.last, ".:".contains(last) { literal.removeLast() }
+            guard literal.count >= 4, literal.contains(where: \.isLetter),
+                  literal.dropFirst().dropLast().contains(where: { "_.=".contains($0) }),
+                  !out.contains(literal) else { continue }
+            out.append(literal)
+        }
+        return out
     }
 
     /// The snake_case names the question writes (`work_mem`; `cpu_count` of `os.cpu_count()`), each as

@@ -344,9 +344,9 @@ enum TextAnchor {
 
     /// What the question writes as code is matched character for character, and only as a whole word.
     @Test func codeLiteralsOfTheQuestion() {
-        #expect(AnswerComposer.codeLiterals(in: "Does a functools.partial object get a __name__ and __doc__?")
+        #expect(QueryAnalyzer.codeLiterals(in: "Does a functools.partial object get a __name__ and __doc__?")
                 == ["functools.partial", "__name__", "__doc__"])
-        #expect(AnswerComposer.codeLiterals(in: "Is shell=True risky? Use json.dumps().") == ["shell=true", "json.dumps"])
+        #expect(QueryAnalyzer.codeLiterals(in: "Is shell=True risky? Use json.dumps().") == ["shell=true", "json.dumps"])
         #expect(AnswerComposer.containsWord("functools.partial", in: "see functools.partial() for more"))
         #expect(!AnswerComposer.containsWord("functools.partial", in: "functools.partialmethod is a descriptor"))
         #expect(AnswerComposer.containsWord("__name__", in: "the __name__ attribute"))
