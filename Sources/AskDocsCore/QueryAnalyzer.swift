@@ -171,9 +171,16 @@ public enum QueryAnalyzer {
         ["env", "environment"],
         ["dir", "directory", "folder"],
         ["app", "application", "apps"],
-        ["shop", "store", "e-commerce", "ecommerce"],
+        // Not "store": in documentation it is mostly the verb ("store a number").
+        ["shop", "e-commerce", "ecommerce", "online store"],
         ["error", "exception", "failure"],
-        ["delete", "remove"],
+        ["delete", "remove", "drop"],
+        ["risky", "risk", "risks", "dangerous", "unsafe", "insecure", "security", "vulnerable"],
+        ["frequent", "common"],
+        ["grab", "capture"],
+        ["disappear", "vanish", "garbage collected"],
+        ["abort", "cancel"],
+        ["kill", "terminate"],
         ["k8s", "kubernetes"],
         ["js", "javascript"],
         ["ts", "typescript"],
@@ -212,19 +219,46 @@ public enum QueryAnalyzer {
         "png", "jpg", "dump", "bak", "out",
     ]
 
-    /// The identifiers the question writes (`pool_maxsize`, `os.cpu_count`, `random.choices`), each as its
-    /// words in order: names of code, which the corpus either has as such a run of words or does not have.
-    public static func identifiers(in question: String) -> [[String]] {
+    /// The identifiers the question writes (`pool_maxsize`, `os.cpu_count`), each as the words of its last
+    /// dotted part in order: names of code, which the corpus either has as such a run of words or does not have.
+    /// With `wholeName`, every part of a dotted name (`re` of `re.match` is a word of the question's code).
+    public static func identifiers(in question: String, wholeName: Bool = false) -> [[String]] {
         var out: [[String]] = []
         for piece in question.split(whereSeparator: { $0.isWhitespace || "()[]{},;:!?\"'`=<>/\\|".contains($0) }) {
             let trimmed = piece.trimmingCharacters(in: CharacterSet(charactersIn: "._-*"))
             guard let first = trimmed.unicodeScalars.first, CharacterSet.letters.contains(first),
                   trimmed.contains(where: { $0 == "_" || $0 == "." }) else { continue }
-            let words = Tokenizer.words(trimmed)
+            var words = Tokenizer.words(trimmed)
             // "migrate.sql", "data.csv": the asker's own file, named by an extension, not the corpus's API.
             if trimmed.contains("."), let last = words.last, fileExtensions.contains(last) { continue }
+            // Of a dotted name only the last part is the API's own: the rest is how the asker reached it
+            // (`x.sort()`, `sock.recv`) or a qualifier the docs leave out (`enum.StrEnum` under "class StrEnum").
+            // A one-word last part is a word of the question, which the unknown-word rule already checks.
+            if !wholeName, let dot = trimmed.lastIndex(of: ".") { words = Tokenizer.words(String(trimmed[trimmed.index(after: dot)...])) }
             if words.count >= 2, !out.contains(words) { out.append(words) }
         }
+        return out
+    }
+
+    /// Names of two or more capitalised words the question writes mid-sentence ("Entity Framework Core",
+    /// "Amazon RDS" is not: RDS is in capitals), each as its words: a product's name, which the corpus
+    /// either has as such a run of words or does not have.
+    public static func namePhrases(in question: String) -> [[String]] {
+        var out: [[String]] = []
+        var run: [String] = []
+        var sentenceStart = true
+        func flush() {
+            if run.count >= 2, !out.contains(run) { out.append(run) }
+            run = []
+        }
+        for piece in question.split(whereSeparator: \.isWhitespace) {
+            let word = piece.trimmingCharacters(in: .punctuationCharacters)
+            let titleCase = word.count >= 2 && word.first!.isUppercase && word.dropFirst().allSatisfy(\.isLowercase)
+            if titleCase && !sentenceStart { run.append(word.lowercased()) } else { flush() }
+            sentenceStart = piece.last.map { ".?!:".contains($0) } ?? false
+            if piece.last.map({ ",;()\"".contains($0) }) == true { flush() }
+        }
+        flush()
         return out
     }
 
@@ -255,7 +289,7 @@ public enum QueryAnalyzer {
             i = 2
         }
         let snakeNames = snakeCaseNames(in: bounded)
-        let codeWords = Set(identifiers(in: bounded).flatMap { $0 })
+        let codeWords = Set(identifiers(in: bounded, wholeName: true).flatMap { $0 })
         while i < raw.count {
             // `work_mem`, `capture_output`: one name, matched as the phrase of its parts, not as "work" and
             // "mem" anywhere (`maintenance_work_mem` still has the phrase; the answer's literal match tells
@@ -465,6 +499,9 @@ public enum QueryAnalyzer {
         return words.contains("compare") || words.contains("compared")
     }
 
+    static let limitWords: Set<String> = ["limit", "limits", "maximum", "max", "minimum", "min", "largest",
+                                          "biggest", "smallest", "longest", "cap"]
+
     static func detectAnswerType(raw: [String], lower: String) -> AnswerType {
         guard let first = raw.first else { return .other }
         let second = raw.count > 1 ? raw[1] : ""
@@ -501,6 +538,10 @@ public enum QueryAnalyzer {
             return superlative || irregularBase[raw.dropFirst().first { !stopwords.contains($0) } ?? ""] != nil
                 || comparative && (raw.contains("or") || raw.contains("than")) ? .comparison : .entity
         }
+        // "What's the largest number I can store …", "what is the maximum length …".
+        if first == "what" || first == "whats", raw.dropFirst().prefix(3).contains(where: { limitWords.contains($0) }) {
+            return .quantity
+        }
         if first == "what" {
             if ["percentage", "percent", "share", "number", "proportion", "size", "numeric", "value"].contains(second) {
                 return .quantity
@@ -508,6 +549,11 @@ public enum QueryAnalyzer {
             if ["version", "year", "date"].contains(second) { return .time }
             if ["is", "are"].contains(second) && raw.count <= 5 { return .definition }
             return .other
+        }
+        // "Is there a size limit on …", "is there a maximum …": the answer is the limit, a number.
+        if first == "is" || first == "are", second == "there",
+           raw.prefix(6).contains(where: { limitWords.contains($0) }) {
+            return .quantity
         }
         if ["is", "are", "does", "do", "can", "should", "will", "was", "has", "have"].contains(first) {
             return .yesNo

@@ -98,6 +98,7 @@ public final class Engine {
             case "narrow": narrowedConcepts = Int(v)
             case "fts": rankingParameters.indexScoreShare = v
             case "abstain": answerParameters.abstainBelow = v
+            case "pivot": answerParameters.abstainConceptPivot = v
             case "prior": answerParameters.passageRankWeight = v
             case "second": answerParameters.secondSentenceShare = v
             case "continue": answerParameters.continueBelowCharacters = Int(v)
@@ -248,12 +249,15 @@ public final class Engine {
         return (answer, outcome)
     }
 
-    /// The identifiers the question writes that no chunk holds as a run of words (`pool_maxsize` of
-    /// another library's API, asked of the standard library's docs), written as asked.
+    /// The identifiers and capitalised names the question writes that no chunk holds as a run of words
+    /// (`pool_maxsize` of another library's API asked of the standard library's docs, "Entity Framework
+    /// Core" asked of SQLite's), as the question's words.
     public func absentIdentifiers(in question: String) throws -> [String] {
         try reportingDamage {
             try QueryAnalyzer.identifiers(in: question).filter { try !index.containsPhrase($0) }
                 .map { $0.joined(separator: "_") }
+                + QueryAnalyzer.namePhrases(in: question).filter { try !index.containsPhrase($0) }
+                    .map { $0.joined(separator: " ") }
         }
     }
 

@@ -144,7 +144,7 @@ enum TerminalFormat {
                        + p.candidate.sectionLabel)
         }
         out.append(String(format: "Evidence coverage %.2f (abstains below %.2f)", answer.evidenceCoverage,
-                          AnswerParameters.default.abstainBelow))
+                          AnswerParameters.default.abstainThreshold(concepts: outcome.query.concepts.count)))
         out.append("Best sentences:")
         for s in answer.consideredSentences.prefix(5) {
             let f = s.features

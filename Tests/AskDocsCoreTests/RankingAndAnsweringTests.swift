@@ -314,6 +314,15 @@ enum TextAnchor {
         #expect(AnswerComposer.entryName("class profile.Profile(timer=None, timeunit=0.0)") == "profile.Profile")
     }
 
+    /// A question that tells a story around what it asks needs less of its words covered to be answered.
+    @Test func longQuestionsNeedLessCoverage() {
+        let p = AnswerParameters.default
+        #expect(p.abstainThreshold(concepts: 3) == p.abstainBelow)
+        #expect(p.abstainThreshold(concepts: 6) == p.abstainBelow)
+        #expect(p.abstainThreshold(concepts: 12) < p.abstainBelow * 0.75)
+        #expect(p.abstainThreshold(concepts: 24) == p.abstainBelow * 0.5)
+    }
+
     /// A word of the question that no chunk holds tells the corpus cannot answer, when the absence tells:
     /// a name, or any word in a corpus large enough to hold all ordinary English.
     @Test func unknownWordsThatTell() {
@@ -329,6 +338,13 @@ enum TextAnchor {
         #expect(AnswerComposer.unknownWords(query: suits, statistics: statistics(suits, missing: ["suits"], chunks: 60)).isEmpty)
         #expect(AnswerComposer.unknownWords(query: suits, statistics: statistics(suits, missing: ["suits"], chunks: 20_000))
                 == ["suits"])
+        // The asker's English ("halfway", "suddenly") is no name, however large the corpus.
+        let halfway = QueryAnalyzer.analyze("My transaction gets SQLITE_BUSY halfway through. Why?")
+        #expect(AnswerComposer.unknownWords(query: halfway, statistics: statistics(halfway, missing: ["halfway"],
+                                                                                    chunks: 20_000)).isEmpty)
+        let etcd = QueryAnalyzer.analyze("how do I run it with etcd?")
+        #expect(AnswerComposer.unknownWords(query: etcd, statistics: statistics(etcd, missing: ["etcd"], chunks: 20_000))
+                == ["etcd"])
         let numbers = QueryAnalyzer.analyze("which code gives the day of the year from 001 to 366?")
         #expect(AnswerComposer.unknownWords(query: numbers, statistics: statistics(numbers, missing: ["001", "366"],
                                                                                     chunks: 20_000)).isEmpty)
