@@ -12,8 +12,8 @@ public struct AnswerParameters: Sendable, Equatable {
     public var abstainBelow = 0.365
     /// A question of more concepts than this (a story around the question: "my loop calls sock.recv(4096)
     /// and it suddenly starts…") needs less of them covered: the threshold falls as (pivot / n)^0.5.
-    /// (A pivot of 6, with the English-word rule: false abstentions on the four documentation sets 17 → 4 of 128, no unanswerable
-    /// question lost.)
+    /// (A pivot of 6, with the English-word rule: false abstentions on the four documentation sets
+    /// 17 → 4 of 128, no unanswerable question lost.)
     public var abstainConceptPivot = 6.0
     public var maxAnswerCharacters = 500
     /// A second sentence is added when it scores at least this share of the first.
