@@ -322,6 +322,7 @@ public enum AnswerComposer {
         return query.concepts.filter { concept in
             !concept.label.contains(where: \.isNumber)
                 && (isWrittenAsName(concept.label, in: query.text) || large && !looksLikeEnglishWord(concept.label))
+                && !TypoCorrector.isQuotedAlone(concept.label, in: query.text)
                 && concept.terms.allSatisfy { term in
                     term.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 }
                 }

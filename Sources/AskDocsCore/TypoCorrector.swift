@@ -27,7 +27,28 @@ public enum TypoCorrector {
     /// identifier (`pool_maxsize`, `os.cpu_count`, `camelCase`) and not a phrase.
     public static func isCorrectable(_ label: String, in question: String) -> Bool {
         guard !label.isEmpty, label.allSatisfy(\.isLetter) else { return false }
+        for (word, before, after, next) in occurrences(of: label, in: question) {
+            let joined: Set<Unicode.Scalar> = ["_", "."]
+            let inIdentifier = joined.contains(before) || after == "_" || after == "." && next.properties.isAlphabetic
+            let camelCase = word.dropFirst().contains(where: \.isUppercase) && word.contains(where: \.isLowercase)
+            if inIdentifier || camelCase || quotes.contains(before) && quotes.contains(after) { return false }
+        }
+        return true
+    }
+
+    /// Whether the question quotes the word on its own ("stauts", 'open', `id`): what the asker typed,
+    /// misspelt or not, and not a word the corpus must hold.
+    public static func isQuotedAlone(_ label: String, in question: String) -> Bool {
+        occurrences(of: label, in: question).contains { quotes.contains($0.before) && quotes.contains($0.after) }
+    }
+
+    static let quotes: Set<Unicode.Scalar> = ["\"", "'", "`", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}"]
+
+    /// Each place the question writes `label` as a whole word (any case), with the characters around it.
+    static func occurrences(of label: String, in question: String)
+        -> [(word: String, before: Unicode.Scalar, after: Unicode.Scalar, next: Unicode.Scalar)] {
         let scalars = Array(question.unicodeScalars)
+        var out: [(word: String, before: Unicode.Scalar, after: Unicode.Scalar, next: Unicode.Scalar)] = []
         var i = 0
         while i < scalars.count {
             guard scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i]) else { i += 1; continue }
@@ -36,18 +57,12 @@ public enum TypoCorrector {
             var word = String.UnicodeScalarView()
             word.append(contentsOf: scalars[i..<j])
             if String(word).lowercased() == label {
-                let before = i > 0 ? scalars[i - 1] : " "
-                let after = j < scalars.count ? scalars[j] : " "
-                let joined: Set<Unicode.Scalar> = ["_", "."]
-                let inIdentifier = joined.contains(before) || after == "_"
-                    || after == "." && j + 1 < scalars.count && scalars[j + 1].properties.isAlphabetic
-                let camelCase = String(word).dropFirst().contains(where: \.isUppercase)
-                    && String(word).contains(where: \.isLowercase)
-                if inIdentifier || camelCase { return false }
+                out.append((String(word), i > 0 ? scalars[i - 1] : " ", j < scalars.count ? scalars[j] : " ",
+                            j + 1 < scalars.count ? scalars[j + 1] : " "))
             }
             i = j
         }
-        return true
+        return out
     }
 
     /// The indexed term closest to `stem` within `edits` and with its first letter, the commonest among

@@ -12,6 +12,9 @@ public enum HTMLReader {
         "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "svg", "template", "iframe",
         "button", "select", "textarea", "object", "embed", "canvas", "head", "map", "dialog", "menu",
     ]
+    /// An `<aside>` is page furniture unless its class says it is the text's own box: Sphinx renders
+    /// topic boxes (a guide's Abstract) and footnotes as `<aside class="topic">`, `<aside class="footnote">`.
+    static let contentAsideClasses: Set<String> = admonitionClasses.union(["topic", "footnote", "footnote-list"])
     static let skippedClassTokens: Set<String> = [
         "sidebar", "sphinxsidebar", "sphinxsidebarwrapper", "related", "breadcrumb", "breadcrumbs", "toc",
         "navbar", "nav", "navigation", "menu", "footer", "share", "sharing", "social", "comments", "comment",
@@ -22,6 +25,9 @@ public enum HTMLReader {
         "seealso",
         // DocBook's previous/up/next bars, which name the neighbouring pages' titles on every page.
         "navheader", "navfooter",
+        // What a site marks as not for its own search (SQLite's `nosearch`: the title banner and table of
+        // contents), and a site's tagline on every page ("Small. Fast. Reliable. Choose any three.").
+        "nosearch", "tagline", "fancy_toc",
     ]
     static let skippedRoles: Set<String> = ["navigation", "banner", "contentinfo", "search", "complementary"]
     static let blockTags: Set<String> = [
@@ -37,6 +43,9 @@ public enum HTMLReader {
         guard let doc = parse(html) else { return Document(source: source, title: TextReader.fallbackTitle(source), sections: []) }
         defer { xmlFreeDoc(doc) }
         var builder = Builder()
+        // A page with several <h1> (SQLite's "1. Overview", "2. How WAL Works") sections by them: its
+        // title is the <title>.
+        builder.h1sAreSections = hasSeveralH1(html)
         if let root = xmlDocGetRootElement(doc) { builder.walk(root, depth: 0) }
         builder.flush()
         let title = builder.h1Title ?? builder.htmlTitle.map(cleanTitle) ?? TextReader.fallbackTitle(source)
@@ -93,6 +102,26 @@ public enum HTMLReader {
     }
 
     /// "3. Tutorial — Python 3.11 documentation" → "3. Tutorial".
+    static func hasSeveralH1(_ html: String) -> Bool {
+        var count = 0
+        var bytes = html.utf8.makeIterator()
+        // "<h1" followed by ">" or whitespace, any case, counted on bytes: pages run to megabytes.
+        var state = 0
+        while let b = bytes.next() {
+            switch (state, b) {
+            case (_, 0x3C): state = 1
+            case (1, 0x68), (1, 0x48): state = 2
+            case (2, 0x31): state = 3
+            case (3, 0x3E), (3, 0x20), (3, 0x09), (3, 0x0A), (3, 0x0D):
+                count += 1
+                if count > 1 { return true }
+                state = 0
+            default: state = 0
+            }
+        }
+        return false
+    }
+
     static func cleanTitle(_ title: String) -> String {
         let t = Whitespace.collapsed(title)
         for sep in [" — ", " | ", " – ", " :: "] {
@@ -109,6 +138,7 @@ public enum HTMLReader {
         var inline = ""
         var htmlTitle: String?
         var h1Title: String?
+        var h1sAreSections = false
 
         /// How many admonition boxes (Note, Tip, Warning) the walk is inside: a heading there titles the box,
         /// not a section, and the text after the box still belongs to the section before it.
@@ -205,7 +235,8 @@ public enum HTMLReader {
                 }
                 return
             }
-            if HTMLReader.skippedTags.contains(name) || HTMLReader.isBoilerplate(n) { return }
+            if HTMLReader.skippedTags.contains(name) && !(name == "aside" && HTMLReader.isContentAside(n))
+                || HTMLReader.isBoilerplate(n) { return }
             if depth > HTMLReader.maxDepth {
                 inline += " " + HTMLReader.text(of: n) + " "
                 return
@@ -231,7 +262,7 @@ public enum HTMLReader {
                 let level = Int(name.dropFirst())!
                 let heading = Whitespace.collapsed(HTMLReader.text(of: n).replacingOccurrences(of: "¶", with: ""))
                 guard !heading.isEmpty else { return }
-                if level == 1 && h1Title == nil && sections.count == 1 {
+                if level == 1 && h1Title == nil && sections.count == 1 && !(h1sAreSections && htmlTitle != nil) {
                     h1Title = heading
                     return
                 }
@@ -292,10 +323,17 @@ public enum HTMLReader {
         return value.split(separator: " ").contains { admonitionClasses.contains(String($0)) }
     }
 
-    /// Sphinx titles a box with `<p class="admonition-title">Note</p>`.
+    /// Sphinx titles a box with `<p class="admonition-title">Note</p>` (a topic with `topic-title`).
     static func isAdmonitionTitle(_ n: xmlNodePtr) -> Bool {
         guard n.pointee.properties != nil, let value = attribute(n, "class") else { return false }
-        return value.split(separator: " ").contains("admonition-title")
+        return value.split(separator: " ").contains { $0 == "admonition-title" || $0 == "topic-title" }
+    }
+
+    static func isContentAside(_ n: xmlNodePtr) -> Bool {
+        guard let value = attribute(n, "class")?.lowercased() else { return false }
+        let tokens = value.split(separator: " ").map(String.init)
+        // Sphinx's local table of contents is a topic too ("topic contents").
+        return !tokens.contains("contents") && tokens.contains { contentAsideClasses.contains($0) }
     }
 
     static func isBoilerplate(_ n: xmlNodePtr) -> Bool {
@@ -303,6 +341,8 @@ public enum HTMLReader {
         if let role = attribute(n, "role")?.lowercased(), skippedRoles.contains(role) { return true }
         if attribute(n, "aria-hidden")?.lowercased() == "true" { return true }
         if attribute(n, "hidden") != nil { return true }
+        // Pagefind's mark for what a site keeps out of its own search.
+        if attribute(n, "data-pagefind-ignore") != nil { return true }
         for key in ["class", "id"] {
             guard let value = attribute(n, key)?.lowercased() else { continue }
             for token in value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) {

@@ -47,6 +47,10 @@ import Testing
         #expect(!TypoCorrector.isCorrectable("getvalue", in: "what does getValue return"))
         #expect(!TypoCorrector.isCorrectable("12345", in: "error 12345"))
         #expect(TypoCorrector.isCorrectable("requests", in: "How many requests. Then?"))
+        // A word quoted on its own is the asker's literal: a misspelt column name stays misspelt.
+        #expect(!TypoCorrector.isCorrectable("stauts", in: #"WHERE "stauts" = 'open' returns nothing"#))
+        #expect(!TypoCorrector.isCorrectable("stauts", in: "the column `stauts` is missing"))
+        #expect(TypoCorrector.isCorrectable("stauts", in: #"what does "the stauts code" mean"#))
     }
 
     /// A corrected question is analysed as if it had said the right word: "fastst" becomes the

@@ -293,6 +293,46 @@ import Testing
         #expect(locking.blocks.map(\.text) == ["FOR UPDATE locks rows."])
     }
 
+    /// Sphinx puts a guide's Abstract and its footnotes in `<aside>`, which elsewhere is furniture.
+    @Test func contentAsidesAreKept() {
+        let html = """
+        <html><body><h1>Regular Expression HOWTO</h1>
+        <aside class="topic"><p class="topic-title">Abstract</p><p>This document is an introductory tutorial.</p></aside>
+        <aside class="topic contents"><p class="topic-title">Contents</p><p>Introduction</p></aside>
+        <aside class="sidebar-ad"><p>Buy now.</p></aside><aside><p>Related posts.</p></aside>
+        <h2>Footnotes</h2><aside class="footnote brackets" id="id2"><p>Like Perl's.</p></aside>
+        </body></html>
+        """
+        let doc = HTMLReader.read(html, source: "regex.html")
+        let all = doc.sections.flatMap(\.blocks).map(\.text)
+        #expect(all == ["Abstract: This document is an introductory tutorial.", "Like Perl's."])
+    }
+
+    /// SQLite numbers its top-level sections with <h1>: such a page is titled by its <title>, and what a
+    /// site marks as not for search (its banner, table of contents, tagline) is left out.
+    @Test func severalH1AreSections() {
+        let html = """
+        <html><head><title>Write-Ahead Logging</title></head><body>
+        <div class="tagline desktoponly">Small. Fast. Reliable.<br>Choose any three.</div>
+        <div class=nosearch><div class="fancy_title">Write-Ahead Logging</div><div class="fancy_toc">1. Overview</div></div>
+        <h1 id="overview"><span>1. </span>Overview</h1><p>The default method is a rollback journal.</p>
+        <h1 id="how_wal_works"><span>2. </span>How WAL Works</h1><p>The original content is preserved.</p>
+        <h2 id="checkpointing"><span>2.1. </span>Checkpointing</h2><p>Moving the WAL back.</p>
+        <div data-pagefind-ignore><p>Edit this page.</p></div>
+        </body></html>
+        """
+        let doc = HTMLReader.read(html, source: "wal.html")
+        #expect(doc.title == "Write-Ahead Logging")
+        #expect(doc.sections.map(\.headingPath) == [["1. Overview"], ["2. How WAL Works"],
+                                                   ["2. How WAL Works", "2.1. Checkpointing"]])
+        #expect(doc.sections.first?.anchor == "overview")
+        #expect(doc.sections.flatMap(\.blocks).map(\.text) == [
+            "The default method is a rollback journal.", "The original content is preserved.", "Moving the WAL back."])
+        // One <h1> is still the title.
+        #expect(HTMLReader.read("<html><head><title>T</title></head><body><h1>Guide</h1><p>x</p></body></html>",
+                                source: "g.html").title == "Guide")
+    }
+
     @Test func deeplyNestedHTMLDoesNotCrash() {
         let deep = String(repeating: "<div>", count: 10_000) + "<p>deep text here</p>" + String(repeating: "</div>", count: 10_000)
         let doc = HTMLReader.read("<html><body>" + deep + "</body></html>", source: "deep.html")
