@@ -73,9 +73,12 @@ public final class SearchIndex {
                 try connection.transaction { try connection.execute(Schema.create) }
             } else if version != Schema.version {
                 previousSchemaVersion = version
+                // The corpus the index was built from outlives the schema: the rebuild reads the same folder.
+                let corpusRoot = (try? tableExists("meta")) == true ? try? meta("corpus_root") : nil
                 try connection.transaction {
                     try connection.execute(Schema.drop)
                     try connection.execute(Schema.create)
+                    if let corpusRoot { try setMeta("corpus_root", corpusRoot) }
                 }
                 schemaWasRebuilt = true
             }

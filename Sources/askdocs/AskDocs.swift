@@ -70,10 +70,13 @@ extension ParsableCommand {
     /// Opens the engine and, unless told not to, brings the index up to date with its corpus first.
     static func openEngine(index: String, corpus: String?, update: Bool) throws -> Engine {
         let engine = try CLIError.reporting { try Engine(indexPath: index, corpusPath: corpus) }
-        guard update else { return engine }
+        // `--no-update` skips looking for changed files, but an index written by another AskDocs version
+        // has just been emptied to be rebuilt: answering from it would say "I couldn't find that" to all.
+        guard update || engine.schemaWasRebuilt else { return engine }
         if engine.corpusPath == nil { engine.adoptCorpus("Corpus") }
-        // An index whose schema was rebuilt is empty too, so this also covers a version change.
-        if try engine.counts().documents == 0 {
+        if engine.schemaWasRebuilt {
+            Terminal.note("askdocs: the index \(index) was written by another AskDocs version; rebuilding it from \(engine.corpusPath ?? "Corpus")…")
+        } else if try engine.counts().documents == 0 {
             Terminal.note("askdocs: building the index \(index) from \(engine.corpusPath ?? "Corpus") (first use)…")
         } else if let plan = try engine.staleness(), !plan.isCurrent {
             Terminal.note("askdocs: the corpus changed (\(plan.toRead.count) new or modified, \(plan.vanished.count) removed); updating the index…")

@@ -144,6 +144,44 @@ import Testing
         }
     }
 
+    /// An index from another AskDocs version is rebuilt even under `--no-update`, not read as empty.
+    @Test func noUpdateStillRebuildsAnIndexOfAnotherVersion() throws {
+        let binary = try #require(Self.askdocsBinary(), "the askdocs executable is built beside the tests")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("askdocs-version-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        try "# Quokka\n\nThe quokka cache holds every answer for ten minutes.\n"
+            .write(to: corpus.appendingPathComponent("quokka.md"), atomically: true, encoding: .utf8)
+        let index = dir.appendingPathComponent("i.sqlite").path
+        func run(_ arguments: [String]) throws -> (out: String, err: String, status: Int32) {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = arguments
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (o, e, process.terminationStatus)
+        }
+        #expect(try run(["index", "--corpus", corpus.path, "--index", index]).status == 0)
+        let downgrade = Process()
+        downgrade.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        downgrade.arguments = ["python3", "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                               + "c.execute('PRAGMA user_version = 1'); c.commit()", index]
+        try downgrade.run()
+        downgrade.waitUntilExit()
+        try #require(downgrade.terminationStatus == 0)
+        let asked = try run(["ask", "--index", index, "--no-update", "--json", "what does the quokka cache hold?"])
+        #expect(asked.status == 0)
+        #expect(asked.err.contains("another AskDocs version"), "\(asked.err)")
+        #expect(asked.out.contains("\"abstained\":false") || asked.out.contains("\"abstained\" : false"), "\(asked.out)")
+        #expect(asked.out.contains("ten minutes"), "\(asked.out)")
+    }
+
     static func askdocsBinary() -> URL? {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for dir in [beside, beside.deletingLastPathComponent(), Fixture.repo.appendingPathComponent(".build/debug")] {
