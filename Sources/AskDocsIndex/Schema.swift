@@ -20,7 +20,7 @@
 //   chunks_vocab_instance         fts5vocab 'instance' view: where each term occurs (a corrected word's spelling)
 
 public enum Schema {
-    public static let version: Int32 = 9
+    public static let version: Int32 = 10
 
     /// The stored heading path ("A › B") as its parts, split by bytes: this runs for every candidate.
     public static func headingPath(_ stored: String) -> [String] {

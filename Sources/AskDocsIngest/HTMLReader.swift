@@ -241,7 +241,10 @@ public enum HTMLReader {
                 inline += " " + HTMLReader.text(of: n) + " "
                 return
             }
-            if HTMLReader.isAdmonitionTitle(n) || (admonitionDepth > 0 && ["h1", "h2", "h3", "h4", "h5", "h6"].contains(name)) {
+            // AsciiDoc (git's manuals) lays a box out as a table: its kind in an "icon" cell, the text beside it.
+            let isIconCell = admonitionDepth > 0 && name == "td" && HTMLReader.hasClass(n, "icon")
+            if HTMLReader.isAdmonitionTitle(n) || isIconCell
+                || (admonitionDepth > 0 && ["h1", "h2", "h3", "h4", "h5", "h6"].contains(name)) {
                 flush()
                 let title = Whitespace.collapsed(HTMLReader.text(of: n).replacingOccurrences(of: "¶", with: ""))
                 pendingLabel = title.isEmpty ? nil : title
@@ -282,6 +285,11 @@ public enum HTMLReader {
                 let code = HTMLReader.text(of: n, keepWhitespace: true).trimmingTrailingWhitespace()
                 let trimmed = code.drop { $0 == "\n" }
                 if !trimmed.isEmpty { append(.code, String(trimmed)) }
+            case "table" where admonitionDepth > 0 && HTMLReader.hasIconCell(n):
+                // A box's layout table: its cells are the box's text, not rows of data.
+                flush()
+                if let c = n.pointee.children { walk(c, depth: depth + 1) }
+                flush()
             case "table":
                 flush()
                 for row in HTMLReader.tableRows(n) { append(.tableRow, row) }
@@ -314,7 +322,25 @@ public enum HTMLReader {
     /// Classes of the boxes documentation sets apart from the text: Sphinx's `admonition note`, DocBook's
     /// `note`, `tip`, `caution`, `warning`, `important`.
     static let admonitionClasses: Set<String> = ["admonition", "note", "tip", "caution", "warning", "important",
-                                                 "hint", "attention", "danger", "callout"]
+                                                 "hint", "attention", "danger", "callout", "admonitionblock"]
+
+    /// Whether a table's first rows hold a `td class="icon"` (within tbody/tr/td, three levels down).
+    static func hasIconCell(_ table: xmlNodePtr, depth: Int = 0) -> Bool {
+        var child = table.pointee.children
+        while let c = child {
+            defer { child = c.pointee.next }
+            guard c.pointee.type == XML_ELEMENT_NODE, let name = c.pointee.name else { continue }
+            if strcasecmp(name, "td") == 0, hasClass(c, "icon") { return true }
+            if depth < 2, strcasecmp(name, "tbody") == 0 || strcasecmp(name, "tr") == 0,
+               hasIconCell(c, depth: depth + 1) { return true }
+        }
+        return false
+    }
+
+    static func hasClass(_ n: xmlNodePtr, _ token: String) -> Bool {
+        guard n.pointee.properties != nil, let value = attribute(n, "class")?.lowercased() else { return false }
+        return value.split(separator: " ").contains { $0 == token }
+    }
 
     static func isAdmonition(_ n: xmlNodePtr) -> Bool {
         guard n.pointee.properties != nil, let name = n.pointee.name, strcasecmp(name, "div") == 0

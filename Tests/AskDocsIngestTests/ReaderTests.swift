@@ -293,6 +293,25 @@ import Testing
         #expect(locking.blocks.map(\.text) == ["FOR UPDATE locks rows."])
     }
 
+    /// AsciiDoc (git's manuals) lays out a Note as a table: the kind in an icon cell, the text beside it.
+    @Test func asciidocAdmonitionTablesAreBoxes() {
+        let html = """
+        <html><body><h1>git-rebase(1)</h1><h2 id="_description">DESCRIPTION</h2>
+        <div class="admonitionblock"><table><tr><td class="icon"><div class="title">Note</div></td>
+        <td class="content"><code>ORIG_HEAD</code> is not guaranteed to still point to the previous tip.</td></tr></table></div>
+        <div class="admonitionblock"><table><tr><td class="icon"><div class="title">Warning</div></td>
+        <td class="content"><table><tr><th>Option</th><th>Meaning</th></tr><tr><td>-f</td><td>force</td></tr></table></td></tr></table></div>
+        <div class="paragraph"><p>The commits are reapplied.</p></div></body></html>
+        """
+        let doc = HTMLReader.read(html, source: "git-rebase.html")
+        let blocks = doc.sections.flatMap(\.blocks)
+        #expect(blocks.first?.text == "Note: ORIG_HEAD is not guaranteed to still point to the previous tip.")
+        #expect(blocks.first?.kind == .prose)
+        // A data table inside a box keeps its rows.
+        #expect(blocks.contains { $0.kind == .tableRow && $0.text.contains("force") })
+        #expect(blocks.last?.text == "The commits are reapplied.")
+    }
+
     /// Sphinx puts a guide's Abstract and its footnotes in `<aside>`, which elsewhere is furniture.
     @Test func contentAsidesAreKept() {
         let html = """
