@@ -125,6 +125,7 @@ public enum SentenceSplitter {
                 let startsSentence = next.properties.isUppercase || next.properties.numericType != nil
                     || openers.contains(next)
                 if startsSentence && !(c == "." && isAbbreviation(chars, before: i))
+                    && !(c == "." && isListMarker(chars, from: start, to: i))
                     && !(c == "." && i >= 2 && chars[i - 1] == "." && chars[i - 2] == ".")
                     && !insideParentheses(chars, from: start, at: j) {
                     flush(j)
@@ -161,6 +162,18 @@ public enum SentenceSplitter {
             k += 1
         }
         return false
+    }
+
+    /// Whether the sentence so far is only an ordered list item's marker ("2.", "b.", "iv."): the item's
+    /// text follows it.
+    static func isListMarker(_ chars: [Unicode.Scalar], from start: Int, to dot: Int) -> Bool {
+        var a = start
+        while a < dot, isSpace(chars[a]) { a += 1 }
+        let marker = chars[a..<dot]
+        guard !marker.isEmpty, marker.count <= 4 else { return false }
+        if marker.allSatisfy({ $0.properties.numericType != nil }) { return marker.count <= 3 }
+        if marker.count == 1, marker.first!.properties.isAlphabetic { return true }
+        return marker.allSatisfy { "ivxIVX".unicodeScalars.contains($0) }
     }
 
     static func isAbbreviation(_ chars: [Unicode.Scalar], before dot: Int) -> Bool {

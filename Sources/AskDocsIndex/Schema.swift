@@ -1,6 +1,7 @@
 // The index file's schema, in one place. Bump `version` whenever a table, column or tokenizer changes, or
 // what a reader makes of a file (6: admonition boxes no longer open sections; 7: DocBook's navigation bars
-// dropped; 8: a page without an <h1> titled by its <title>, and its first heading when it repeats it): an
+// dropped; 8: a page without an <h1> titled by its <title>, and its first heading when it repeats it; 11:
+// ordered lists' items keep their numbers): an
 // index with another version is rebuilt from the corpus (with a message), never misread or left stale.
 //
 //   meta(key, value)              corpus root, totals for BM25's average length, last index time
@@ -20,7 +21,7 @@
 //   chunks_vocab_instance         fts5vocab 'instance' view: where each term occurs (a corrected word's spelling)
 
 public enum Schema {
-    public static let version: Int32 = 10
+    public static let version: Int32 = 11
 
     /// The stored heading path ("A › B") as its parts, split by bytes: this runs for every candidate.
     public static func headingPath(_ stored: String) -> [String] {

@@ -145,15 +145,26 @@ public enum HTMLReader {
         var admonitionDepth = 0
         /// The box's title ("Note"), put before its first paragraph.
         var pendingLabel: String?
+        /// An ordered list item's marker ("2."), put before the item's first paragraph.
+        var pendingMarker: String?
 
         /// Terms of the definition-list entries the walk is inside, innermost last (a method's signature
         /// inside its class's entry).
         var entries: [String] = []
 
+        /// The lists the walk is inside, innermost last: an ordered list's next item marker, nil for an
+        /// unordered one. Text refers to the numbers ("where point 2. consists of", a callout `<2>` in the
+        /// example above): its items keep them.
+        var lists: [ListMarker?] = []
+
         mutating func flush() {
             var text = Whitespace.collapsed(inline)
             inline = ""
             guard !text.isEmpty, text != "¶" else { return }
+            if let marker = pendingMarker {
+                pendingMarker = nil
+                text = marker + " " + text
+            }
             if let label = pendingLabel {
                 pendingLabel = nil
                 text = label + ": " + text
@@ -295,6 +306,18 @@ public enum HTMLReader {
                 for row in HTMLReader.tableRows(n) { append(.tableRow, row) }
             case "dl":
                 visitDefinitionList(n, depth: depth + 1)
+            case "ol", "ul":
+                flush()
+                lists.append(name == "ol" ? ListMarker(n) : nil)
+                if let c = n.pointee.children { walk(c, depth: depth + 1) }
+                flush()
+                lists.removeLast()
+            case "li" where (lists.last ?? nil) != nil:
+                flush()
+                pendingMarker = lists[lists.count - 1]!.next()
+                if let c = n.pointee.children { walk(c, depth: depth + 1) }
+                flush()
+                pendingMarker = nil
             case "img":
                 return
             default:
@@ -303,6 +326,62 @@ public enum HTMLReader {
                 if let c = n.pointee.children { walk(c, depth: depth + 1) }
                 if isBlock { flush() } else if name == "a" || name == "span" || name == "code" { }
             }
+        }
+    }
+
+    /// The markers of an ordered list's items: "1.", "2."…, or "a.", "b."… and "i.", "ii."… as its `type`,
+    /// or AsciiDoc's `loweralpha`/`upperalpha`/`lowerroman`/`upperroman` class, asks; from its `start`.
+    struct ListMarker {
+        enum Style { case arabic, lowerAlpha, upperAlpha, lowerRoman, upperRoman }
+        var style: Style
+        var number: Int
+
+        init(_ n: xmlNodePtr) {
+            let type = HTMLReader.attribute(n, "type") ?? ""
+            let parentClass = n.pointee.parent.flatMap { HTMLReader.attribute($0, "class") } ?? ""
+            let classes = (HTMLReader.attribute(n, "class") ?? "") + " " + parentClass
+            switch type {
+            case "a": style = .lowerAlpha
+            case "A": style = .upperAlpha
+            case "i": style = .lowerRoman
+            case "I": style = .upperRoman
+            default:
+                style = classes.contains("loweralpha") ? .lowerAlpha : classes.contains("upperalpha") ? .upperAlpha
+                    : classes.contains("lowerroman") ? .lowerRoman : classes.contains("upperroman") ? .upperRoman : .arabic
+            }
+            number = HTMLReader.attribute(n, "start").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1
+        }
+
+        mutating func next() -> String {
+            defer { number += 1 }
+            switch style {
+            case .arabic: return "\(number)."
+            case .lowerAlpha: return Self.letters(number) + "."
+            case .upperAlpha: return Self.letters(number).uppercased() + "."
+            case .lowerRoman: return Self.roman(number) + "."
+            case .upperRoman: return Self.roman(number).uppercased() + "."
+            }
+        }
+
+        /// 1 → "a", 26 → "z", 27 → "aa".
+        static func letters(_ n: Int) -> String {
+            guard n > 0 else { return "\(n)" }
+            var n = n, out = ""
+            while n > 0 {
+                n -= 1
+                out = String(UnicodeScalar(UInt8(97 + n % 26))) + out
+                n /= 26
+            }
+            return out
+        }
+
+        static func roman(_ n: Int) -> String {
+            guard n > 0, n < 4000 else { return "\(n)" }
+            let table: [(Int, String)] = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                                          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+            var n = n, out = ""
+            for (value, numeral) in table { while n >= value { out += numeral; n -= value } }
+            return out
         }
     }
 

@@ -33,6 +33,14 @@ import Testing
                       "(See Section 5.8. It has examples.)", "Done."])
     }
 
+    /// An ordered list item opens on its marker: "2." is not a sentence of its own.
+    @Test func listMarkersDoNotEndSentences() {
+        #expect(SentenceSplitter.sentences("2. Run the tests. Then commit.") == ["2. Run the tests.", "Then commit."])
+        #expect(SentenceSplitter.sentences("b. Another part.") == ["b. Another part."])
+        #expect(SentenceSplitter.sentences("iv. Fourth. It ends.") == ["iv. Fourth.", "It ends."])
+        #expect(SentenceSplitter.sentences("It was 1984. Then it was not.") == ["It was 1984.", "Then it was not."])
+    }
+
     @Test func splittingLosesNoWord() {
         let text = "One. Two three? \"Four\" five! 6 seven. (Eight) nine.\n\nTen eleven"
         let joined = SentenceSplitter.units(of: text, kind: .prose).map(\.text).joined(separator: " ")

@@ -312,6 +312,25 @@ import Testing
         #expect(blocks.last?.text == "The commits are reapplied.")
     }
 
+    /// Text refers to list items by their numbers ("point 2.", "b.2.", a callout `<2>` in the example):
+    /// ordered lists keep them, in the style the list asks for; bullets stay unnumbered.
+    @Test func orderedListsKeepTheirNumbers() {
+        let html = """
+        <html><body><h1>git-rebase(1)</h1><h2>INTERACTIVE MODE</h2>
+        <div class="olist arabic"><ol class="arabic"><li><p>the first change</p></li>
+        <li><p>the second change</p><div class="olist loweralpha"><ol class="loweralpha">
+        <li><p>a part of it</p></li><li><p>another part</p></li></ol></div></li></ol></div>
+        <ol start="7" type="i"><li>seventh</li><li>eighth</li></ol>
+        <ul><li>a bullet</li></ul>
+        <p>where point 2. consists of b.</p></body></html>
+        """
+        let texts = HTMLReader.read(html, source: "git-rebase.html").sections.flatMap(\.blocks).map(\.text)
+        #expect(texts == ["1. the first change", "2. the second change", "a. a part of it", "b. another part",
+                          "vii. seventh", "viii. eighth", "a bullet", "where point 2. consists of b."])
+        #expect(HTMLReader.ListMarker.letters(27) == "aa")
+        #expect(HTMLReader.ListMarker.roman(1994) == "mcmxciv")
+    }
+
     /// Sphinx puts a guide's Abstract and its footnotes in `<aside>`, which elsewhere is furniture.
     @Test func contentAsidesAreKept() {
         let html = """
