@@ -34,6 +34,7 @@ let package = Package(
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "COpenSSLCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CHunspell", pkgConfig: "hunspell", providers: [.apt(["libhunspell-dev", "hunspell-en-us"])]),
 
         // Pure pipeline types, text analysis, ranking and answering: no I/O, no SQLite.
         .target(name: "AskDocsCore", dependencies: ["CStemmer"]),
@@ -43,7 +44,7 @@ let package = Package(
         .target(name: "AskDocsIndex", dependencies: ["AskDocsCore", "CSQLite"]),
         // The one engine the CLI and the HTTP server share.
         .target(name: "AskDocsEngine", dependencies: [
-            "AskDocsCore", "AskDocsIngest", "AskDocsIndex", "COpenSSLCrypto",
+            "AskDocsCore", "AskDocsIngest", "AskDocsIndex", "COpenSSLCrypto", "CHunspell",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // HTTP API, chat page, live reindex: a thin layer over the engine (Hummingbird 2).

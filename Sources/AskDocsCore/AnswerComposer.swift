@@ -321,7 +321,7 @@ public enum AnswerComposer {
         let large = statistics.chunkCount >= largeCorpusChunks
         return query.concepts.filter { concept in
             !concept.label.contains(where: \.isNumber)
-                && (isWrittenAsName(concept.label, in: query.text) || large && !looksLikeEnglishWord(concept.label))
+                && (isWrittenAsName(concept.label, in: query.text) || large && !isEnglish(concept.label, query: query))
                 && !TypoCorrector.isQuotedAlone(concept.label, in: query.text)
                 && concept.terms.allSatisfy { term in
                     term.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 }
@@ -330,6 +330,25 @@ public enum AnswerComposer {
     }
 
     static let largeCorpusChunks = 2_000
+
+    /// Whether a word no chunk holds is the asker's English rather than a thing the corpus lacks. In the
+    /// story around the question ("I heard the ones for amended commits get dropped sooner", "We ran a
+    /// code formatter over the repo"), a word the dictionary accepts is; in the sentence that asks ("…
+    /// upload my package to PyPI with twine?"), an English word can still name the tool asked about, and
+    /// only its suffix ("suddenly", "halfway") says it is English.
+    static func isEnglish(_ word: String, query: AnalyzedQuery) -> Bool {
+        if looksLikeEnglishWord(word) { return true }
+        guard let english = query.englishWords, english.contains(word) else { return false }
+        return !askingWords(of: query.text).contains(word)
+    }
+
+    /// The words of the sentences that ask (end in "?"), or of the whole text when none does.
+    static func askingWords(of text: String) -> Set<String> {
+        let asking = SentenceSplitter.sentences(text).filter {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'”’)] ")).hasSuffix("?")
+        }
+        return Set(Tokenizer.words(asking.isEmpty ? text : asking.joined(separator: " ")))
+    }
 
     /// A word built with an English suffix ("halfway", "suddenly", "retrying") is the asker's way of
     /// saying something, not the name of a thing the corpus lacks (pgvector, etcd).

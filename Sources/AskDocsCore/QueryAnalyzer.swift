@@ -72,6 +72,10 @@ public struct AnalyzedQuery: Sendable, Equatable {
     /// What the question writes as code, lowercased (`work_mem`, `json.dumps`), matched whole by the
     /// ranker and the answer.
     public var codeLiterals: [String] = []
+    /// The concept words a dictionary accepts as correctly spelled English, filled in by the engine (nil:
+    /// no dictionary was consulted, and words are judged by their suffixes): such a word is neither a typo
+    /// to correct nor a name the corpus lacks.
+    public var englishWords: Set<String>?
     public var isEmpty: Bool { concepts.isEmpty }
 
     /// The question as searched, for "showing results for …"; nil when nothing was corrected.

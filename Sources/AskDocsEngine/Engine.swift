@@ -57,6 +57,8 @@ public final class Engine {
     var vocabularyCache: (version: Int64, byLetter: [Character: Vocabulary]) = (-1, [:])
     /// Whether question words that no chunk holds are read as the closest indexed word.
     public var correctsTypos = true
+    /// Tells misspellings from English words the corpus does not use.
+    public var spellChecker = SpellChecker.english
 
     /// Opens (creating if needed) the index at `indexPath` for the corpus at `corpusPath` (nil: the folder
     /// recorded in the index).
@@ -184,12 +186,14 @@ public final class Engine {
         var query = query
         var statistics = try index.statistics(for: Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }))
         try countWordsStemmedOtherwise(query, in: &statistics)
+        query.englishWords = englishWords(of: query, statistics: statistics)
         if correctsTypos, query.corrections.isEmpty {
             let corrections = try typoCorrections(for: query, statistics: statistics)
             if !corrections.isEmpty {
                 query = QueryAnalyzer.analyze(query.text, readingAs: corrections)
                 statistics = try index.statistics(for: Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }))
                 try countWordsStemmedOtherwise(query, in: &statistics)
+                query.englishWords = englishWords(of: query, statistics: statistics)
             }
         }
         let beyond = FTSExpression.termsBeyondBudget(query, statistics: statistics, budget: postingsBudget)
@@ -279,12 +283,24 @@ public final class Engine {
         }
     }
 
+    /// Of the question's words that no chunk holds, those the dictionary accepts (nil without one): the
+    /// only words whose spelling matters, and a handful per question at most.
+    func englishWords(of query: AnalyzedQuery, statistics: CorpusStatistics) -> Set<String>? {
+        guard spellChecker.dictionary != nil else { return nil }
+        let absent = query.concepts.filter { c in
+            c.terms.allSatisfy { $0.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 } }
+        }.map(\.label)
+        return spellChecker.englishWords(among: absent)
+    }
+
     /// The corrections for each correctable word of the question that no chunk holds: the closest word
-    /// the index has, as the corpus writes it.
+    /// the index has, as the corpus writes it. A correctly spelled English word ("heard", "formatter") is
+    /// not a typo, however close an indexed word is ("head", "formatted"): only a misspelling is corrected.
     func typoCorrections(for query: AnalyzedQuery, statistics: CorpusStatistics) throws -> [Correction] {
         let unknown = query.concepts.filter { concept in
             TypoCorrector.allowedEdits(forLength: Self.correctedLength(concept)) > 0
                 && TypoCorrector.isCorrectable(concept.label, in: query.text)
+                && query.englishWords?.contains(concept.label) != true
                 && concept.terms.allSatisfy { $0.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 } }
         }
         guard !unknown.isEmpty else { return [] }

@@ -342,6 +342,19 @@ enum TextAnchor {
         let halfway = QueryAnalyzer.analyze("My transaction gets SQLITE_BUSY halfway through. Why?")
         #expect(AnswerComposer.unknownWords(query: halfway, statistics: statistics(halfway, missing: ["halfway"],
                                                                                     chunks: 20_000)).isEmpty)
+        // With a dictionary, its word decides: "heard" is English, and the suffixes no longer have to.
+        var heard = QueryAnalyzer.analyze("I heard reflog entries expire. When?")
+        #expect(AnswerComposer.unknownWords(query: heard, statistics: statistics(heard, missing: ["heard"],
+                                                                                  chunks: 20_000)) == ["heard"])
+        heard.englishWords = ["heard"]
+        #expect(AnswerComposer.unknownWords(query: heard, statistics: statistics(heard, missing: ["heard"],
+                                                                                  chunks: 20_000)).isEmpty)
+        // …in the story around the question; in the sentence that asks, an English word may name the tool
+        // asked about, and only a suffix says it is English.
+        var twine = QueryAnalyzer.analyze("I built a wheel. How do I upload it to PyPI with twine?")
+        twine.englishWords = ["twine"]
+        #expect(AnswerComposer.unknownWords(query: twine, statistics: statistics(twine, missing: ["twine"],
+                                                                                  chunks: 20_000)) == ["twine"])
         let etcd = QueryAnalyzer.analyze("how do I run it with etcd?")
         #expect(AnswerComposer.unknownWords(query: etcd, statistics: statistics(etcd, missing: ["etcd"], chunks: 20_000))
                 == ["etcd"])

@@ -131,6 +131,23 @@ import Testing
         #expect(bottle.abstained)
     }
 
+    /// Only misspellings are corrected: an English word the corpus never uses ("heard", "formatter") is
+    /// the asker's English, not a typo of the nearest indexed word ("head", "formatted").
+    @Test func englishWordsAreNotTypos() throws {
+        let checker = SpellChecker()
+        #expect(checker.dictionary != nil, "the tests need Debian's hunspell-en-us")
+        #expect(checker.accepts("heard") == true && checker.accepts("formatter") == true)
+        #expect(checker.accepts("djnago") == false && checker.accepts("databse") == false)
+        #expect(SpellChecker(paths: ["/nonexistent/en_US"]).accepts("heard") == nil)
+        let engine = try Self.engine()
+        let outcome = try engine.search("I heard the databse is the fastest")
+        #expect(outcome.query.corrections == [Correction(word: "databse", readAs: "database")])
+        #expect(outcome.query.englishWords?.contains("heard") == true)
+        // Without a dictionary, the old way: the nearest word, whatever the spelling.
+        engine.spellChecker = SpellChecker(paths: [])
+        #expect(try engine.search("I heard the databse is the fastest").query.corrections.count == 2)
+    }
+
     /// "Who" is answered by names; "This alone is a massive productivity win." speaks of a statement,
     /// not of FastAPI, and does not answer it.
     @Test func whoIsAnsweredByNames() throws {
