@@ -44,6 +44,7 @@ public enum AnswerComposer {
     public static func compose(question: String, query: AnalyzedQuery, passages: [RankedPassage],
                                statistics: CorpusStatistics, alternatives: [String: Set<String>] = [:],
                                absentIdentifiers: [String] = [],
+                               followingChunks: [Candidate] = [],
                                parameters p: AnswerParameters = .default) -> Answer {
         func abstain(_ considered: [ScoredSentence], coverage: Double) -> Answer {
             Answer(question: question, text: "I couldn't find that in the corpus.", abstained: true, citations: [],
@@ -220,8 +221,32 @@ public enum AnswerComposer {
                 length += 1 + next.1.text.count
             }
         }
+        // The documentation asks the question itself ("Will the later steps of the SELECT see the changes?")
+        // and answers it next ("The answer is that this behavior is undefined."): a quoted question is
+        // never where the answer stops.
+        if best.1.kind == .prose {
+            var length = picked.reduce(-1) { $0 + 1 + $1.1.text.count }
+            for _ in 0..<3 {
+                guard let last = picked.filter({ $0.0.passageIndex == best.0.passageIndex })
+                        .max(by: { $0.1.ordinal < $1.1.ordinal }),
+                      last.1.text.hasSuffix("?"),
+                      let next = considered.first(where: {
+                          $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == last.1.ordinal + 1
+                      }),
+                      next.1.kind == .prose, next.1.paragraph == last.1.paragraph,
+                      length + 1 + next.1.text.count <= p.maxAnswerCharacters else { break }
+                picked.append(next)
+                length += 1 + next.1.text.count
+            }
+        }
         picked.sort { $0.1.ordinal < $1.1.ordinal }
         var text = picked.map(\.1.text).joined(separator: best.1.kind == .prose ? " " : "\n")
+        // "…, you can import it and use it like this:" announces the example that follows it, in the next
+        // chunk of the section: the answer shows it instead of stopping on the colon.
+        let announcesExample = best.1.kind == .prose && picked.last.map { last in
+            last.0.passageIndex == best.0.passageIndex && last.1.text.hasSuffix(":")
+                && !considered.contains { $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal > last.1.ordinal }
+        } == true
         // "Which has a built-in admin?" answered by a yes/no row: name the columns that say yes.
         if best.1.kind == .tableRow, [.entity, .comparison].contains(query.answerType),
            let row = TableRowAnswer(best.1.text), let answer = row.yesAnswer {
@@ -242,6 +267,14 @@ public enum AnswerComposer {
         if best.1.kind == .prose, let entry = reading[best.0.passageIndex].candidate.entry {
             text = Self.underEntry(text, entry: entry, limit: p.maxAnswerCharacters)
         }
+        if announcesExample, citedPassages == [best.0.passageIndex],
+           let example = Self.announcedBlock(after: reading[best.0.passageIndex].candidate,
+                                             in: passages.map(\.candidate) + followingChunks),
+           let shown = Self.lines(of: example.text, fitting: p.maxAnswerCharacters - text.count - 1,
+                                  about: Self.exampleWords(question: query.contentWords,
+                                                           announcing: picked.last?.1.text ?? "")) {
+            text += "\n" + shown
+        }
         if text.count > p.maxAnswerCharacters { text = truncate(text, to: p.maxAnswerCharacters) }
         let citations = citedPassages.map { i -> Citation in
             let cand = reading[i].candidate
@@ -249,6 +282,64 @@ public enum AnswerComposer {
         }
         return Answer(question: question, text: text, abstained: false, citations: citations, passages: passages,
                       consideredSentences: sentences, evidenceCoverage: evidence)
+    }
+
+    /// The words an example's lines are chosen by: the question's (1), and those the sentence announcing
+    /// the example adds (2: it names what the example shows).
+    static func exampleWords(question: [String], announcing: String) -> [String: Int] {
+        var out = Dictionary(question.map { ($0, 1) }, uniquingKeysWith: max)
+        for word in Tokenizer.words(announcing) where out[word] == nil && !QueryAnalyzer.stopwords.contains(word) {
+            out[word] = 2
+        }
+        return out
+    }
+
+    /// The code block or table right after `candidate` in its section (the next chunk), among `chunks`.
+    static func announcedBlock(after candidate: Candidate, in chunks: [Candidate]) -> Candidate? {
+        chunks.first {
+            $0.chunkID == candidate.chunkID + 1 && $0.kind != .prose && $0.source == candidate.source
+                && $0.headingPath == candidate.headingPath
+        }
+    }
+
+    /// `text` whole when it fits in `room` characters; otherwise the run of whole statements that fits
+    /// and writes the most of the words weighed in `about` (the question's, and twice as much those the
+    /// announcing sentence adds: the line that makes the `RotatingFileHandler`, not the imports above
+    /// it), earliest on a tie, with "…" for what is left out. Nil when not even one line fits.
+    static func lines(of text: String, fitting room: Int, about weights: [String: Int]) -> String? {
+        if text.count <= room { return text }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lineWords = lines.map { Set(Tokenizer.words($0)).intersection(weights.keys) }
+        // Brackets each line opens minus those it closes: a run that leaves one open stops mid-call.
+        let depth = lines.map { line in
+            line.reduce(0) { $0 + ("([{".contains($1) ? 1 : ")]}".contains($1) ? -1 : 0) }
+        }
+        var best: (start: Int, end: Int, score: Int)?
+        for start in lines.indices {
+            var length = start > 0 ? 2 : 0
+            var end = start
+            var found = Set<String>()
+            var open = 0
+            var bestHere: (end: Int, score: Int)?
+            while end < lines.count {
+                let more = lines[end].count + (end > start ? 1 : 0) + (end + 1 < lines.count ? 2 : 0)
+                guard length + more <= room else { break }
+                length += lines[end].count + (end > start ? 1 : 0)
+                found.formUnion(lineWords[end])
+                open += depth[end]
+                end += 1
+                // Whole statements first: a run ending inside brackets counts as finding nothing.
+                let score = open == 0 ? 1 + found.reduce(0) { $0 + weights[$1, default: 0] } : 0
+                if score >= (bestHere?.score ?? 0) { bestHere = (end, score) }
+            }
+            if let here = bestHere, here.score > (best?.score ?? -1) { best = (start, here.end, here.score) }
+        }
+        guard let best else { return nil }
+        var shown = Array(lines[best.start..<best.end])
+        while let last = shown.last, last.trimmingCharacters(in: .whitespaces).isEmpty { shown.removeLast() }
+        while let first = shown.first, first.trimmingCharacters(in: .whitespaces).isEmpty { shown.removeFirst() }
+        guard !shown.isEmpty else { return nil }
+        return (best.start > 0 ? "…\n" : "") + shown.joined(separator: "\n") + (best.end < lines.count ? "\n…" : "")
     }
 
     /// A sentence from an API entry's description ("Return the value of a performance counter …") means

@@ -245,10 +245,17 @@ public final class Engine {
         }
         // Twenty passages: a comparison may need the entries of both names compared.
         let outcome = try search(searched, limit: max(answerParameters.passagesToRead, 20))
+        // The chunk after each passage read: where the example a sentence announces ("…like this:") is.
+        let following = try reportingDamage {
+            try outcome.passages.prefix(answerParameters.passagesToRead).compactMap {
+                try index.nextChunk(inSectionAfter: $0.candidate.chunkID)
+            }
+        }
         let answer = AnswerComposer.compose(question: question, query: outcome.query, passages: outcome.passages,
                                             statistics: outcome.statistics,
                                             alternatives: outcome.alternatives,
                                             absentIdentifiers: try absentIdentifiers(in: outcome.query.text),
+                                            followingChunks: following,
                                             parameters: answerParameters)
         return (answer, outcome)
     }

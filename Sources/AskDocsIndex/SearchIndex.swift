@@ -207,6 +207,28 @@ public final class SearchIndex {
         return out
     }
 
+    /// The chunk right after a chunk in its section, if any: the example a sentence ending in "like this:"
+    /// announces is there.
+    public func nextChunk(inSectionAfter chunkID: Int64) throws -> Candidate? {
+        let s = try connection.prepare("""
+            SELECT c.id, d.path, c.title, c.headings, c.anchor, c.kind, c.body,
+                   c.title_stems, c.heading_stems, c.body_stems, c.entry
+            FROM chunks h
+            JOIN chunks c ON c.document_id = h.document_id AND c.ordinal = h.ordinal + 1 AND c.headings = h.headings
+            JOIN documents d ON d.id = c.document_id
+            WHERE h.id = ?1
+            """)
+        defer { s.finish() }
+        try s.bind(.int(chunkID))
+        guard try s.step() else { return nil }
+        return Candidate(
+            chunkID: s.int(0), source: s.text(1), title: s.text(2), headingPath: Schema.headingPath(s.text(3)),
+            anchor: s.optionalText(4), kind: BlockKind(rawValue: s.text(5)) ?? .prose, text: s.text(6),
+            indexScore: 0,
+            stems: CandidateStems(title: Self.words(s.text(7)), headings: Self.words(s.text(8)), body: Self.words(s.text(9))),
+            entry: s.optionalText(10))
+    }
+
     /// The distinct innermost headings of the document a chunk belongs to.
     public func headings(ofDocumentWithChunk chunkID: Int64) throws -> [String] {
         let s = try connection.prepare("""

@@ -488,4 +488,64 @@ enum TextAnchor {
         #expect(AnswerComposer.continuesPrevious(StemmedText("For this reason, keys are strings.")))
         #expect(!AnswerComposer.continuesPrevious(StemmedText("For keys, JSON uses strings.")))
     }
+
+    /// Documentation that asks the question itself answers it in the next sentence: the answer goes on
+    /// past the question, and not into the next paragraph.
+    @Test func aQuestionTheDocsAskIsQuotedWithItsAnswer() {
+        let q = QueryAnalyzer.analyze("I UPDATE rows of the table a SELECT is stepping through. Will the rest of the SELECT see my updates?")
+        let cand = Candidate(chunkID: 1, source: "isolation.html", title: "Isolation In SQLite",
+                             headingPath: ["No Isolation Between Operations On The Same Database Connection"],
+                             anchor: nil, kind: .prose,
+                             text: "What if a SELECT statement is started and the application runs UPDATE statements that "
+                                 + "modify the table that the SELECT statement is reading, then steps through the rest of "
+                                 + "the SELECT statement? Will the later steps of the SELECT see the changes made by the "
+                                 + "UPDATE or not? The answer is that this behavior is undefined.\n\n"
+                                 + "Other connections see the changes only after a commit.",
+                             indexScore: 1)
+        let stats = Self.stats(for: q)
+        let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        #expect(answer.text.hasSuffix("The answer is that this behavior is undefined."), "\(answer.text)")
+        #expect(!answer.text.contains("Other connections"))
+    }
+
+    /// "…provides a RotatingFileHandler:" announces the example in the next chunk: the answer shows it,
+    /// and when it is too long, the whole statements that make the thing named rather than the imports.
+    @Test func anAnnouncedExampleIsShown() {
+        let q = QueryAnalyzer.analyze("How do I get logging to start a new file once the log reaches a certain size?")
+        let prose = Candidate(chunkID: 7, source: "logging-cookbook.html", title: "Logging Cookbook",
+                              headingPath: ["Using file rotation"], anchor: nil, kind: .prose,
+                              text: "Sometimes you want to let a log file grow to a certain size, then open a new file "
+                                  + "and log to that. For this usage pattern, the logging package provides a "
+                                  + "RotatingFileHandler:", indexScore: 1)
+        let code = Candidate(chunkID: 8, source: "logging-cookbook.html", title: "Logging Cookbook",
+                             headingPath: ["Using file rotation"], anchor: nil, kind: .code,
+                             text: (["import glob", "import logging", "import logging.handlers", "",
+                                     "LOG_FILENAME = 'logging_rotatingfile_example.out'", "",
+                                     "my_logger = logging.getLogger('MyLogger')", "my_logger.setLevel(logging.DEBUG)", "",
+                                     "handler = logging.handlers.RotatingFileHandler(",
+                                     "              LOG_FILENAME, maxBytes=20, backupCount=5)", "",
+                                     "my_logger.addHandler(handler)"]
+                                    + Array(repeating: "my_logger.debug('some message to fill the log file')", count: 8))
+                                .joined(separator: "\n"), indexScore: 0)
+        let stats = Self.stats(for: q)
+        let ranked = PassageRanker.rank([prose], for: q, statistics: stats)
+        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats,
+                                            followingChunks: [code])
+        #expect(answer.text.contains("provides a RotatingFileHandler:\n…\n"), "\(answer.text)")
+        #expect(answer.text.contains("handler = logging.handlers.RotatingFileHandler("))
+        #expect(answer.text.contains("maxBytes=20, backupCount=5)"))
+        #expect(!answer.text.contains("import glob"))
+        #expect(answer.text.count <= 500)
+        // Without the next chunk at hand, the sentence stands alone; another section's code is not it.
+        var elsewhere = code
+        elsewhere.headingPath = ["Using a QueueHandler"]
+        let alone = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats,
+                                           followingChunks: [elsewhere])
+        #expect(alone.text.hasSuffix("RotatingFileHandler:"))
+        // A short example is shown whole.
+        #expect(AnswerComposer.lines(of: "a = 1\nb = 2", fitting: 20, about: [:]) == "a = 1\nb = 2")
+        #expect(AnswerComposer.lines(of: "a long first line\nb", fitting: 3, about: [:]) == "…\nb")
+        #expect(AnswerComposer.lines(of: "a long first line\nb", fitting: 2, about: [:]) == nil)
+    }
 }
