@@ -247,6 +247,14 @@ enum TextAnchor {
         return CorpusStatistics(chunkCount: chunks, averageChunkTokens: 30, documentFrequency: df)
     }
 
+    /// The answer to `q` from `candidates`, ranked, over statistics in which every asked word is rare.
+    static func answer(_ q: AnalyzedQuery, from candidates: [Candidate], followingChunks: [Candidate] = []) -> Answer {
+        let stats = stats(for: q)
+        let ranked = PassageRanker.rank(candidates, for: q, statistics: stats)
+        return AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats,
+                                      followingChunks: followingChunks)
+    }
+
     /// "New in version 3.10." says nothing of pairwise by itself; inside pairwise's entry it answers
     /// "since which version", and a sentence that names pairwise without a version does not.
     @Test func aVersionNoteAnswersForItsEntry() {
@@ -401,9 +409,7 @@ enum TextAnchor {
                                  + "This method is invoked by specifying the CONCURRENTLY option of CREATE INDEX. "
                                  + "\n\nOther options are listed below.",
                              indexScore: 1)
-        let stats = Self.stats(for: q)
-        let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
-        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        let answer = Self.answer(q, from: [cand])
         // The first sentence is too long for the short-answer rule to read on: only the opener does.
         #expect(answer.text.contains("hundred million rows. This method is invoked by specifying the CONCURRENTLY"))
         #expect(!answer.text.contains("Other options"))
@@ -480,9 +486,7 @@ enum TextAnchor {
                                  + "As a result of this, a dictionary converted into JSON and back may not equal the original one. "
                                  + "That is, loads(dumps(x)) != x if x has non-string integer keys.",
                              indexScore: 1, entry: "json.dumps(obj)")
-        let stats = Self.stats(for: q)
-        let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
-        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        let answer = Self.answer(q, from: [cand])
         #expect(answer.text.contains("coerced to strings. As a result of this"), "\(answer.text)")
         #expect(!answer.text.contains("Serialize obj"))
         #expect(AnswerComposer.continuesPrevious(StemmedText("For this reason, keys are strings.")))
@@ -502,9 +506,7 @@ enum TextAnchor {
                                  + "UPDATE or not? The answer is that this behavior is undefined.\n\n"
                                  + "Other connections see the changes only after a commit.",
                              indexScore: 1)
-        let stats = Self.stats(for: q)
-        let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
-        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats)
+        let answer = Self.answer(q, from: [cand])
         #expect(answer.text.hasSuffix("The answer is that this behavior is undefined."), "\(answer.text)")
         #expect(!answer.text.contains("Other connections"))
     }
@@ -528,10 +530,7 @@ enum TextAnchor {
                                      "my_logger.addHandler(handler)"]
                                     + Array(repeating: "my_logger.debug('some message to fill the log file')", count: 8))
                                 .joined(separator: "\n"), indexScore: 0)
-        let stats = Self.stats(for: q)
-        let ranked = PassageRanker.rank([prose], for: q, statistics: stats)
-        let answer = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats,
-                                            followingChunks: [code])
+        let answer = Self.answer(q, from: [prose], followingChunks: [code])
         #expect(answer.text.contains("provides a RotatingFileHandler:\n…\n"), "\(answer.text)")
         #expect(answer.text.contains("handler = logging.handlers.RotatingFileHandler("))
         #expect(answer.text.contains("maxBytes=20, backupCount=5)"))
@@ -540,8 +539,7 @@ enum TextAnchor {
         // Without the next chunk at hand, the sentence stands alone; another section's code is not it.
         var elsewhere = code
         elsewhere.headingPath = ["Using a QueueHandler"]
-        let alone = AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats,
-                                           followingChunks: [elsewhere])
+        let alone = Self.answer(q, from: [prose], followingChunks: [elsewhere])
         #expect(alone.text.hasSuffix("RotatingFileHandler:"))
         // A short example is shown whole.
         #expect(AnswerComposer.lines(of: "a = 1\nb = 2", fitting: 20, about: [:]) == "a = 1\nb = 2")
