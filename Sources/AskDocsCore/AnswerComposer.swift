@@ -44,7 +44,7 @@ public enum AnswerComposer {
     public static func compose(question: String, query: AnalyzedQuery, passages: [RankedPassage],
                                statistics: CorpusStatistics, alternatives: [String: Set<String>] = [:],
                                absentIdentifiers: [String] = [],
-                               followingChunks: [Candidate] = [],
+                               followingChunks: [Int64: Candidate] = [:],
                                parameters p: AnswerParameters = .default) -> Answer {
         func abstain(_ considered: [ScoredSentence], coverage: Double) -> Answer {
             Answer(question: question, text: "I couldn't find that in the corpus.", abstained: true, citations: [],
@@ -268,8 +268,7 @@ public enum AnswerComposer {
             text = Self.underEntry(text, entry: entry, limit: p.maxAnswerCharacters)
         }
         if announcesExample, citedPassages == [best.0.passageIndex],
-           let example = Self.announcedBlock(after: reading[best.0.passageIndex].candidate,
-                                             in: passages.map(\.candidate) + followingChunks),
+           let example = followingChunks[reading[best.0.passageIndex].candidate.chunkID], example.kind != .prose,
            let shown = Self.lines(of: example.text, fitting: p.maxAnswerCharacters - text.count - 1,
                                   about: Self.exampleWords(question: query.contentWords,
                                                            announcing: picked.last?.1.text ?? "")) {
@@ -292,14 +291,6 @@ public enum AnswerComposer {
             out[word] = 2
         }
         return out
-    }
-
-    /// The code block or table right after `candidate` in its section (the next chunk), among `chunks`.
-    static func announcedBlock(after candidate: Candidate, in chunks: [Candidate]) -> Candidate? {
-        chunks.first {
-            $0.chunkID == candidate.chunkID + 1 && $0.kind != .prose && $0.source == candidate.source
-                && $0.headingPath == candidate.headingPath
-        }
     }
 
     /// `text` whole when it fits in `room` characters; otherwise the run of whole statements that fits

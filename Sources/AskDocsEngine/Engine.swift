@@ -246,9 +246,10 @@ public final class Engine {
         // Twenty passages: a comparison may need the entries of both names compared.
         let outcome = try search(searched, limit: max(answerParameters.passagesToRead, 20))
         // The chunk after each passage read: where the example a sentence announces ("…like this:") is.
-        let following = try reportingDamage {
-            try outcome.passages.prefix(answerParameters.passagesToRead).compactMap {
-                try index.nextChunk(inSectionAfter: $0.candidate.chunkID)
+        var following: [Int64: Candidate] = [:]
+        try reportingDamage {
+            for passage in outcome.passages.prefix(answerParameters.passagesToRead) {
+                following[passage.candidate.chunkID] = try index.nextChunk(inSectionAfter: passage.candidate.chunkID)
             }
         }
         let answer = AnswerComposer.compose(question: question, query: outcome.query, passages: outcome.passages,

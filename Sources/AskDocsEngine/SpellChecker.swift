@@ -8,10 +8,12 @@ import Foundation
 import Synchronization
 
 public final class SpellChecker: Sendable {
-    /// Hunspell's handle keeps scratch state per call: one caller at a time.
-    private let handle: Mutex<OpaquePointer?>
-    /// Where the dictionary was read from, nil when none was found.
+    /// Where the dictionary is, nil when none was found.
     public let dictionary: String?
+    /// Hunspell's handle, made on the first word asked about (reading the dictionary takes ~50 ms, more
+    /// than a whole `askdocs ask` otherwise: most questions have no word the corpus lacks, and never pay
+    /// it). It keeps scratch state per call: one caller at a time.
+    private let handle = Mutex<(made: Bool, pointer: OpaquePointer?)>((false, nil))
 
     /// Folders Debian, Fedora and Homebrew put Hunspell's dictionaries in, and `ASKDOCS_DICTIONARY` (a
     /// path without `.aff`/`.dic`) first.
@@ -29,26 +31,26 @@ public final class SpellChecker: Sendable {
     /// back to judging words by their suffixes.
     public init(paths: [String]? = nil) {
         let fm = FileManager.default
-        let found = (paths ?? Self.candidatePaths(environment: ProcessInfo.processInfo.environment)).first {
+        dictionary = (paths ?? Self.candidatePaths(environment: ProcessInfo.processInfo.environment)).first {
             fm.isReadableFile(atPath: $0 + ".aff") && fm.isReadableFile(atPath: $0 + ".dic")
         }
-        dictionary = found
-        handle = Mutex(found.flatMap { Hunspell_create($0 + ".aff", $0 + ".dic") })
     }
 
     deinit {
-        handle.withLock { h in
-            if let h { Hunspell_destroy(h) }
+        handle.withLock { state in
+            if let h = state.pointer { Hunspell_destroy(h) }
         }
     }
 
-    /// The process's checker: the dictionary is read once (about 50 ms).
+    /// The process's checker.
     public static let english = SpellChecker()
 
     /// Whether `word` is correctly spelled, nil without a dictionary.
     public func accepts(_ word: String) -> Bool? {
-        handle.withLock { h -> Bool? in
-            guard let h else { return nil }
+        guard let dictionary else { return nil }
+        return handle.withLock { state -> Bool? in
+            if !state.made { state = (true, Hunspell_create(dictionary + ".aff", dictionary + ".dic")) }
+            guard let h = state.pointer else { return nil }
             return Hunspell_spell(h, word) != 0
         }
     }

@@ -193,25 +193,27 @@ public final class SearchIndex {
             """)
         try s.bind(.text(expression), .int(Int64(limit)))
         var out: [Candidate] = []
-        while try s.step() {
-            let headings = s.text(3)
-            out.append(Candidate(
-                chunkID: s.int(0), source: s.text(1), title: s.text(2),
-                headingPath: Schema.headingPath(headings),
-                anchor: s.optionalText(4), kind: BlockKind(rawValue: s.text(5)) ?? .prose, text: s.text(6),
-                indexScore: -s.double(7),
-                stems: CandidateStems(title: Self.words(s.text(8)), headings: Self.words(s.text(9)),
-                                      body: Self.words(s.text(10))),
-                entry: s.optionalText(11)))
-        }
+        while try s.step() { out.append(Self.candidate(s)) }
         return out
+    }
+
+    /// A candidate from a row of `id, path, title, headings, anchor, kind, body, rank, title_stems,
+    /// heading_stems, body_stems, entry`.
+    static func candidate(_ s: Statement) -> Candidate {
+        Candidate(
+            chunkID: s.int(0), source: s.text(1), title: s.text(2), headingPath: Schema.headingPath(s.text(3)),
+            anchor: s.optionalText(4), kind: BlockKind(rawValue: s.text(5)) ?? .prose, text: s.text(6),
+            indexScore: -s.double(7),
+            stems: CandidateStems(title: Self.words(s.text(8)), headings: Self.words(s.text(9)),
+                                  body: Self.words(s.text(10))),
+            entry: s.optionalText(11))
     }
 
     /// The chunk right after a chunk in its section, if any: the example a sentence ending in "like this:"
     /// announces is there.
     public func nextChunk(inSectionAfter chunkID: Int64) throws -> Candidate? {
         let s = try connection.prepare("""
-            SELECT c.id, d.path, c.title, c.headings, c.anchor, c.kind, c.body,
+            SELECT c.id, d.path, c.title, c.headings, c.anchor, c.kind, c.body, 0,
                    c.title_stems, c.heading_stems, c.body_stems, c.entry
             FROM chunks h
             JOIN chunks c ON c.document_id = h.document_id AND c.ordinal = h.ordinal + 1 AND c.headings = h.headings
@@ -220,13 +222,7 @@ public final class SearchIndex {
             """)
         defer { s.finish() }
         try s.bind(.int(chunkID))
-        guard try s.step() else { return nil }
-        return Candidate(
-            chunkID: s.int(0), source: s.text(1), title: s.text(2), headingPath: Schema.headingPath(s.text(3)),
-            anchor: s.optionalText(4), kind: BlockKind(rawValue: s.text(5)) ?? .prose, text: s.text(6),
-            indexScore: 0,
-            stems: CandidateStems(title: Self.words(s.text(7)), headings: Self.words(s.text(8)), body: Self.words(s.text(9))),
-            entry: s.optionalText(10))
+        return try s.step() ? Self.candidate(s) : nil
     }
 
     /// The distinct innermost headings of the document a chunk belongs to.

@@ -248,7 +248,7 @@ enum TextAnchor {
     }
 
     /// The answer to `q` from `candidates`, ranked, over statistics in which every asked word is rare.
-    static func answer(_ q: AnalyzedQuery, from candidates: [Candidate], followingChunks: [Candidate] = []) -> Answer {
+    static func answer(_ q: AnalyzedQuery, from candidates: [Candidate], followingChunks: [Int64: Candidate] = [:]) -> Answer {
         let stats = stats(for: q)
         let ranked = PassageRanker.rank(candidates, for: q, statistics: stats)
         return AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: stats,
@@ -530,17 +530,17 @@ enum TextAnchor {
                                      "my_logger.addHandler(handler)"]
                                     + Array(repeating: "my_logger.debug('some message to fill the log file')", count: 8))
                                 .joined(separator: "\n"), indexScore: 0)
-        let answer = Self.answer(q, from: [prose], followingChunks: [code])
+        let answer = Self.answer(q, from: [prose], followingChunks: [prose.chunkID: code])
         #expect(answer.text.contains("provides a RotatingFileHandler:\n…\n"), "\(answer.text)")
         #expect(answer.text.contains("handler = logging.handlers.RotatingFileHandler("))
         #expect(answer.text.contains("maxBytes=20, backupCount=5)"))
         #expect(!answer.text.contains("import glob"))
         #expect(answer.text.count <= 500)
-        // Without the next chunk at hand, the sentence stands alone; another section's code is not it.
-        var elsewhere = code
-        elsewhere.headingPath = ["Using a QueueHandler"]
-        let alone = Self.answer(q, from: [prose], followingChunks: [elsewhere])
-        #expect(alone.text.hasSuffix("RotatingFileHandler:"))
+        // Without the next chunk at hand, or when it is prose, the sentence stands alone.
+        #expect(Self.answer(q, from: [prose]).text.hasSuffix("RotatingFileHandler:"))
+        var more = code
+        more.kind = .prose
+        #expect(Self.answer(q, from: [prose], followingChunks: [prose.chunkID: more]).text.hasSuffix("RotatingFileHandler:"))
         // A short example is shown whole.
         #expect(AnswerComposer.lines(of: "a = 1\nb = 2", fitting: 20, about: [:]) == "a = 1\nb = 2")
         #expect(AnswerComposer.lines(of: "a long first line\nb", fitting: 3, about: [:]) == "…\nb")

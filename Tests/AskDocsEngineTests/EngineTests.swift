@@ -131,6 +131,34 @@ import Testing
         #expect(bottle.abstained)
     }
 
+    /// A sentence that announces an example is answered with it: the engine hands the composer the chunk
+    /// after each passage in its section, and the code block there is shown.
+    @Test func anAnnouncedExampleComesFromTheNextChunk() throws {
+        let corpus = IncrementalIndexTests.temporaryDirectory().appendingPathComponent("corpus")
+        IncrementalIndexTests.write("""
+            # Logging Cookbook
+
+            ## Using file rotation
+
+            Sometimes you want a log file to grow to a certain size, then open a new file and log to that.
+            For this usage pattern, the logging package provides a RotatingFileHandler:
+
+            ```python
+            handler = logging.handlers.RotatingFileHandler(LOG_FILENAME, maxBytes=20, backupCount=5)
+            ```
+
+            ## Using a queue
+
+            Handlers that block can run in another thread.
+            """, to: corpus.appendingPathComponent("cookbook.md"))
+        let engine = try Engine(indexPath: Scratch.path("announced", suffix: ".sqlite").path, corpusPath: corpus.path)
+        _ = try engine.reindex()
+        let (answer, _) = try engine.ask("How do I get logging to open a new file once the log file grows to a certain size?")
+        #expect(answer.text.hasSuffix("provides a RotatingFileHandler:\nhandler = logging.handlers.RotatingFileHandler(LOG_FILENAME, maxBytes=20, backupCount=5)"),
+                "\(answer.text)")
+        #expect(answer.citations.first?.section == "Using file rotation")
+    }
+
     /// Only misspellings are corrected: an English word the corpus never uses ("heard", "formatter") is
     /// the asker's English, not a typo of the nearest indexed word ("head", "formatted").
     @Test func englishWordsAreNotTypos() throws {
