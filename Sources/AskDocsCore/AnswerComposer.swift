@@ -405,9 +405,7 @@ public enum AnswerComposer {
             !concept.label.contains(where: \.isNumber)
                 && (isWrittenAsName(concept.label, in: query.text) || large && !isEnglish(concept.label, query: query))
                 && !TypoCorrector.isQuotedAlone(concept.label, in: query.text)
-                && concept.terms.allSatisfy { term in
-                    term.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 }
-                }
+                && statistics.holdsNone(of: concept)
         }.map(\.label)
     }
 

@@ -145,6 +145,12 @@ public struct CorpusStatistics: Sendable, Equatable {
     /// How telling a match in a heading is.
     public func headingIDF(_ term: String) -> Double { idf(df: headingFrequency[term] ?? 0) }
 
+    /// Whether no chunk holds the concept in any of its variants (each variant has a word no chunk holds):
+    /// what typo correction, the dictionary check and the unknown-word rule all start from.
+    public func holdsNone(of concept: QueryConcept) -> Bool {
+        concept.terms.allSatisfy { term in term.stems.contains { documentFrequency[$0, default: 0] == 0 } }
+    }
+
     /// The idf of a term that may be a phrase: as telling as its rarest word ("out of the box" as "box").
     public func idf(ofPhrase stems: [String]) -> Double { stems.map(idf).max() ?? 0 }
     /// Title and heading idf of a phrase: the mean over its words. (Unlike the body's rarest-word rule;

@@ -295,9 +295,7 @@ public final class Engine {
     /// only words whose spelling matters, and a handful per question at most.
     func englishWords(of query: AnalyzedQuery, statistics: CorpusStatistics) -> Set<String>? {
         guard spellChecker.dictionary != nil else { return nil }
-        let absent = query.concepts.filter { c in
-            c.terms.allSatisfy { $0.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 } }
-        }.map(\.label)
+        let absent = query.concepts.filter(statistics.holdsNone).map(\.label)
         return spellChecker.englishWords(among: absent)
     }
 
@@ -309,7 +307,7 @@ public final class Engine {
             TypoCorrector.allowedEdits(forLength: Self.correctedLength(concept)) > 0
                 && TypoCorrector.isCorrectable(concept.label, in: query.text)
                 && query.englishWords?.contains(concept.label) != true
-                && concept.terms.allSatisfy { $0.stems.contains { statistics.documentFrequency[$0, default: 0] == 0 } }
+                && statistics.holdsNone(of: concept)
         }
         guard !unknown.isEmpty else { return [] }
         let version = try index.dataVersion()
