@@ -5,7 +5,9 @@ right citation), abstention on unanswerable items, false abstentions.
 
     python3 scripts/qa_check.py QA.jsonl -- .build/release/askdocs ask --index Index/askdocs.sqlite
 
-With --require-all, exits 1 unless every item is right (as .ci/run does for the seed set).
+With --require-all, exits 1 unless every item is right (as .ci/run does for the seed set). With
+--page-first, also runs the program's `search` (the command with `ask` replaced) and reports how often the
+top result is the right page.
 """
 import json, subprocess, sys, tempfile, os
 
@@ -26,6 +28,17 @@ def main():
     os.unlink(batch)
     answers = [json.loads(l) for l in out.splitlines() if l.strip()]
     assert len(answers) == len(items), (len(answers), len(items))
+    # Right page first: the same program's `search` (the command with `ask` replaced), top result's source.
+    top_sources = None
+    if "--page-first" in args[:sep] and "ask" in cmd:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            for it in items:
+                f.write(it["question"].replace("\n", " ") + "\n")
+            batch = f.name
+        search = [("search" if c == "ask" else c) for c in cmd] + ["--json", "--limit", "1", "--batch", batch]
+        lines = subprocess.run(search, capture_output=True, text=True, check=True).stdout.splitlines()
+        os.unlink(batch)
+        top_sources = [(json.loads(l).get("results") or [{}])[0].get("source") for l in lines if l.strip()]
     ok = cites = ans_n = unans_n = abst_ok = false_abst = 0
     for it, a in zip(items, answers):
         text = a.get("answer", "")
@@ -51,6 +64,9 @@ def main():
                 "" if cite_ok else f"cited {sections}"] if p)
         if verbose or problem:
             print(f"{'OK ' if not problem else 'BAD'} {it['id']}: {it['question']}\n    -> {text[:300]}\n    {problem}")
+    if top_sources is not None:
+        firsts = [src in it["sources"] for it, src in zip(items, top_sources) if it["kind"] != "unanswerable"]
+        print(f"right page first {sum(firsts)}/{len(firsts)} = {sum(firsts) / max(len(firsts), 1):.3f}")
     print(f"answer accuracy {ok}/{ans_n} = {ok / max(ans_n, 1):.3f}; citation accuracy {cites / max(ans_n, 1):.3f}; "
           f"abstention {abst_ok}/{unans_n}; false abstentions {false_abst}/{ans_n}")
     if require_all and (ok < ans_n or abst_ok < unans_n):

@@ -19,6 +19,20 @@ public struct CorpusFile: Sendable, Equatable {
 public struct SkippedFile: Sendable, Equatable, Codable {
     public var path: String
     public var reason: String
+
+    /// The reason without its particulars, for counting: "unsupported type .css", "Sphinx page source",
+    /// "duplicate", "unreadable".
+    public var category: String {
+        let cut = [reason.range(of: " ("), reason.range(of: ": ")].compactMap { $0?.lowerBound }.min()
+        return cut.map { String(reason[..<$0]) } ?? reason
+    }
+
+    /// Whether the skip says something went wrong with the file (a person should look), rather than that
+    /// it is not a page to index (another type, a generator's output, a duplicate, excluded).
+    public var isProblem: Bool {
+        ["unreadable", "binary content, not text", "too large", "empty file", "no text found", "cannot stat",
+         "unreadable folder", "name is not valid UTF-8, not read"].contains(category)
+    }
 }
 
 public enum CorpusScanner {

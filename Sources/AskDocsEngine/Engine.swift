@@ -142,10 +142,14 @@ public final class Engine {
 
     // MARK: Indexing
 
-    public func reindex(full: Bool = false, progress: Indexer.Progress? = nil) throws -> IndexSummary {
+    /// `filters` replaces the `--include`/`--exclude` globs the index remembers (nil keeps them).
+    public func reindex(full: Bool = false, filters: IndexFilters? = nil,
+                        progress: Indexer.Progress? = nil) throws -> IndexSummary {
         guard let corpusPath else { throw EngineError.corpusMissing("(none recorded in the index)") }
         siblingCache.removeAll()
-        return try reportingDamage { try Indexer.run(corpus: corpusPath, index: index, full: full, progress: progress) }
+        return try reportingDamage {
+            try Indexer.run(corpus: corpusPath, index: index, full: full, filters: filters, progress: progress)
+        }
     }
 
     /// Whether the corpus has files the index has not seen (new, changed, removed); nil if the index has

@@ -35,6 +35,19 @@ public struct IndexSummary: Sendable, Codable, Equatable {
 
     public var changedAnything: Bool { added + updated + removed > 0 }
 
+    /// Skipped files counted by reason, most first (ties by name).
+    public var skipCounts: [(reason: String, count: Int)] {
+        Dictionary(grouping: skippedFiles, by: \.category).map { ($0.key, $0.value.count) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+    }
+
+    /// "skipped 1,032 files: 497 Sphinx page source, 130 Sphinx source listing, …", or nil for none.
+    public var skipLine: String? {
+        guard !skippedFiles.isEmpty else { return nil }
+        let parts = skipCounts.map { "\($0.count) \($0.reason)" }
+        return "skipped \(skippedFiles.count) \(skippedFiles.count == 1 ? "file" : "files"): " + parts.joined(separator: ", ")
+    }
+
     /// The one line the CLI prints.
     public var line: String {
         let mode = full ? "full rebuild" : "incremental"
@@ -52,13 +65,26 @@ public struct IndexPlan: Sendable {
     /// Files new or with another size/mtime than recorded.
     public var toRead: [CorpusFile]
     public var vanished: [StoredDocument]
+    /// Files a user's include rule names: indexed even when their content says a generator wrote them.
+    public var forced: Set<PathKey> = []
+    /// The user's include patterns, as remembered: when they change, every file is read again.
+    public var includeRules: String = ""
     public var isCurrent: Bool { toRead.isEmpty && vanished.isEmpty }
 }
 
 public enum Indexer {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
-    public static func plan(corpus: String, index: SearchIndex, full: Bool) throws -> IndexPlan {
+    /// The `--include`/`--exclude` globs remembered in the index (none when never given).
+    public static func storedFilters(_ index: SearchIndex) throws -> IndexFilters {
+        guard let json = try index.meta("filters"), let filters = try? JSONDecoder().decode(IndexFilters.self, from: Data(json.utf8))
+        else { return IndexFilters() }
+        return filters
+    }
+
+    /// Scans `corpus` and compares it with what `index` holds. `filters` replaces the remembered
+    /// `--include`/`--exclude` globs (nil: use them).
+    public static func plan(corpus: String, index: SearchIndex, full: Bool, filters: IndexFilters? = nil) throws -> IndexPlan {
         // The folder walk (a stat per file, mostly kernel time) overlaps reading what the index holds.
         let scanned = Mutex<Result<(files: [CorpusFile], skipped: [SkippedFile]), Error>?>(nil)
         let scanDone = DispatchSemaphore(value: 0)
@@ -73,15 +99,34 @@ public enum Indexer {
         let (files, skipped) = try scanned.withLock { $0! }.get()
         let stored = try storedResult.get()
         let skips = try skipsResult.get()
+        let rules = IgnoreRules.load(root: corpus, filters: try filters ?? storedFilters(index))
+        let generated = GeneratorLayout.generatedFolders(files: files)
 
         // One pass, one PathKey per file: this runs for every file of the corpus on every `ask`.
         var kept: [CorpusFile] = []
         var toRead: [CorpusFile] = []
         var knownSkipped: [SkippedFile] = []
         var unsupported: [SkippedFile] = []
+        var duplicates: [(file: CorpusFile, reason: String, of: String)] = []
+        var forced = Set<PathKey>()
         var present = Set<PathKey>(minimumCapacity: files.count)
         kept.reserveCapacity(files.count)
         for f in files {
+            // A generator's folders first, then the user's rules, the last word theirs.
+            var excludedBecause = generated.isEmpty ? nil : GeneratorLayout.reason(for: f.relativePath, in: generated)
+            if !rules.patterns.isEmpty {
+                switch rules.verdict(for: f.relativePath) {
+                case .excluded(let p): excludedBecause = "excluded by \(p.origin) (\(p.text))"
+                case .included:
+                    excludedBecause = nil
+                    forced.insert(PathKey(f.relativePath))
+                case .unmentioned: break
+                }
+            }
+            if let excludedBecause {
+                unsupported.append(SkippedFile(path: f.relativePath, reason: excludedBecause))
+                continue
+            }
             guard DocumentFormat(path: f.relativePath) != nil else {
                 unsupported.append(SkippedFile(
                     path: f.relativePath,
@@ -93,8 +138,15 @@ public enum Indexer {
             // A file skipped as unreadable is tried again once it can be read: fixing its permissions
             // changes its ctime, not the mtime recorded.
             if !full, let skip = skips[key], skip.size == f.size, skip.mtime == f.mtime,
-               !(skip.reason.hasPrefix(unreadablePrefix) && access(f.absolutePath, R_OK) == 0) {
-                knownSkipped.append(SkippedFile(path: f.relativePath, reason: skip.reason))
+               !(skip.reason.hasPrefix(unreadablePrefix) && access(f.absolutePath, R_OK) == 0),
+               // A page once skipped as generated is read again once a rule includes it.
+               !(forced.contains(key) && !SkippedFile(path: f.relativePath, reason: skip.reason).isProblem
+                 && skip.duplicateOf == nil) {
+                if let original = skip.duplicateOf {
+                    duplicates.append((f, skip.reason, original))
+                } else {
+                    knownSkipped.append(SkippedFile(path: f.relativePath, reason: skip.reason))
+                }
                 continue
             }
             kept.append(f)
@@ -102,8 +154,28 @@ public enum Indexer {
             toRead.append(f)
         }
         let vanished = stored.filter { !present.contains($0.key) }.map(\.value).sorted { $0.path < $1.path }
+        // A file skipped for repeating another is read again when that other one changes or goes: it may
+        // be the one to index now.
+        if !duplicates.isEmpty {
+            let moving = Set(toRead.map { PathKey($0.relativePath) } + vanished.map { PathKey($0.path) })
+            var reread = false
+            for d in duplicates {
+                let original = PathKey(d.of)
+                if moving.contains(original) || stored[original] == nil {
+                    kept.append(d.file)
+                    toRead.append(d.file)
+                    reread = true
+                } else {
+                    knownSkipped.append(SkippedFile(path: d.file.relativePath, reason: d.reason))
+                }
+            }
+            if reread {
+                kept.sort { $0.relativePath < $1.relativePath }
+                toRead.sort { $0.relativePath < $1.relativePath }
+            }
+        }
         return IndexPlan(files: kept, scanSkipped: skipped + unsupported + knownSkipped, stored: stored,
-                         toRead: toRead, vanished: vanished)
+                         toRead: toRead, vanished: vanished, forced: forced, includeRules: rules.includeFingerprint)
     }
 
     /// Reads a file's bytes with open(2) and read(2): not a memory map, since a file truncated by another
@@ -132,25 +204,36 @@ public enum Indexer {
     ///
     /// Reading, hashing, parsing and chunking run ahead on other threads (`PreparedFiles`) while this
     /// thread writes to SQLite, which takes one writer: on 2 cores that halves a full build's wall time.
-    public static func run(corpus: String, index: SearchIndex, full: Bool = false, chunker: Chunker = Chunker(),
+    public static func run(corpus: String, index: SearchIndex, full: Bool = false, filters: IndexFilters? = nil,
+                           chunker: Chunker = Chunker(),
                            sizeLimit: Int = SourceDecoder.defaultSizeLimit, progress: Progress? = nil,
                            read: @escaping @Sendable (CorpusFile) throws -> Data = contents(of:)) throws -> IndexSummary {
         let start = Date()
         var summary = IndexSummary()
         summary.schemaRebuilt = index.schemaWasRebuilt
-        let full = full || index.schemaWasRebuilt
+        var full = full || index.schemaWasRebuilt
         summary.full = full
-        let plan = try plan(corpus: corpus, index: index, full: full)
+        let filtersChanged = try filters.map { $0 != (try storedFilters(index)) } ?? false
+        var plan = try plan(corpus: corpus, index: index, full: full, filters: filters)
+        // Files indexed only because a rule included them are not known as such: when the include rules
+        // change, read everything again rather than keep a page no rule brings in any more.
+        if !full, plan.includeRules != (try index.meta("include_rules") ?? "") {
+            full = true
+            summary.full = true
+            plan = try Self.plan(corpus: corpus, index: index, full: true, filters: filters)
+        }
         summary.skippedFiles = plan.scanSkipped
         let rootPath = (corpus as NSString).standardizingPath
         let absoluteRoot = rootPath.hasPrefix("/") ? rootPath
             : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(rootPath)
 
-        if plan.isCurrent && !full {
+        if plan.isCurrent && !full && !filtersChanged {
             summary.unchanged = plan.files.count
         } else {
             let previousHashes = plan.toRead.map { full ? nil : plan.stored[PathKey($0.relativePath)]?.contentHash }
-            let prepared = PreparedFiles(files: plan.toRead, previousHashes: previousHashes, chunker: chunker,
+            let prepared = PreparedFiles(files: plan.toRead, previousHashes: previousHashes,
+                                         forced: plan.toRead.map { plan.forced.contains(PathKey($0.relativePath)) },
+                                         chunker: chunker,
                                          sizeLimit: sizeLimit, read: read)
             defer { prepared.stop() }
             try index.write { writer in
@@ -162,14 +245,35 @@ public enum Indexer {
                 }
                 let readSet = Set(plan.toRead.map { PathKey($0.relativePath) })
                 summary.unchanged = plan.files.filter { !readSet.contains(PathKey($0.relativePath)) }.count
+                // Extracted-text hash → the file indexed with that text. Of files that say the same, the first
+                // by path is indexed, whichever arrived first, so incremental runs agree with a full one.
+                var owners: [String: StoredDocument] = [:]
+                if !full {
+                    let vanishedSet = Set(plan.vanished.map { PathKey($0.path) })
+                    for (key, d) in plan.stored where !readSet.contains(key) && !vanishedSet.contains(key) && !d.textHash.isEmpty {
+                        if let o = owners[d.textHash], o.path < d.path { continue }
+                        owners[d.textHash] = d
+                    }
+                }
+                /// Moves an indexed file that repeats `original`'s text (which sorts first) to the skipped list.
+                func demote(_ owner: StoredDocument, to original: String) throws {
+                    let reason = SkipReason.duplicate(of: original).description
+                    try writer.remove(documentID: owner.id)
+                    try writer.recordSkip(path: owner.path, size: owner.size, mtime: owner.mtime, reason: reason,
+                                          duplicateOf: original)
+                    summary.skippedFiles.append(SkippedFile(path: owner.path, reason: reason))
+                    summary.removed += 1
+                    summary.unchanged -= 1
+                    summary.changedPaths.append(owner.path)
+                }
                 for (i, file) in plan.toRead.enumerated() {
                     progress?(i, plan.toRead.count)
                     let previous = full ? nil : plan.stored[PathKey(file.relativePath)]
-                    func skip(_ reason: String, remember: Bool) throws {
+                    func skip(_ reason: String, remember: Bool, duplicateOf: String? = nil) throws {
                         summary.skippedFiles.append(SkippedFile(path: file.relativePath, reason: reason))
                         if remember {
                             try writer.recordSkip(path: file.relativePath, size: file.size, mtime: file.mtime,
-                                                  reason: reason)
+                                                  reason: reason, duplicateOf: duplicateOf)
                         }
                         if let previous {
                             try writer.remove(documentID: previous.id)
@@ -186,14 +290,32 @@ public enum Indexer {
                         // since the scan, which the next scan will not list.
                         try skip(SkipReason.unreadable(reason).description, remember: !gone)
                     case .unchanged:
-                        try writer.touch(documentID: previous!.id, size: file.size, mtime: file.mtime)
+                        let previous = previous!
+                        if let owner = owners[previous.textHash], owner.path < previous.path {
+                            try skip(SkipReason.duplicate(of: owner.path).description, remember: true,
+                                     duplicateOf: owner.path)
+                            continue
+                        }
+                        try writer.touch(documentID: previous.id, size: file.size, mtime: file.mtime)
+                        owners[previous.textHash] = previous
                         summary.unchanged += 1
                     case .refused(let reason):
                         try skip(reason, remember: true)
-                    case .parsed(let document, let chunks, let hash):
+                    case .parsed(let document, let chunks, let hash, let textHash):
+                        if let owner = owners[textHash], owner.path != file.relativePath {
+                            if owner.path < file.relativePath {
+                                try skip(SkipReason.duplicate(of: owner.path).description, remember: true,
+                                         duplicateOf: owner.path)
+                                continue
+                            }
+                            try demote(owner, to: file.relativePath)
+                        }
+                        owners[textHash] = StoredDocument(id: -1, path: file.relativePath, contentHash: hash,
+                                                          textHash: textHash, size: file.size, mtime: file.mtime)
                         try writer.forgetSkip(path: file.relativePath)
                         if let previous { try writer.remove(documentID: previous.id) }
-                        try writer.add(document, chunks: chunks, contentHash: hash, size: file.size, mtime: file.mtime)
+                        try writer.add(document, chunks: chunks, contentHash: hash, textHash: textHash,
+                                       size: file.size, mtime: file.mtime)
                         summary.chunksWritten += chunks.count
                         summary.changedPaths.append(file.relativePath)
                         if previous == nil { summary.added += 1 } else { summary.updated += 1 }
@@ -201,6 +323,10 @@ public enum Indexer {
                 }
                 progress?(plan.toRead.count, plan.toRead.count)
                 try index.setMeta("corpus_root", absoluteRoot)
+                try index.setMeta("include_rules", plan.includeRules)
+                if let filters {
+                    try index.setMeta("filters", String(decoding: try JSONEncoder().encode(filters), as: UTF8.self))
+                }
                 try index.setMeta("indexed_at", String(Date().timeIntervalSince1970))
             }
         }

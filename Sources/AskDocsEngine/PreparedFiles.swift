@@ -17,7 +17,9 @@ enum PreparedFile: Sendable {
     case unchanged
     /// Read but not indexable (binary, empty, no text…), with the reason.
     case refused(String)
-    case parsed(Document, [Chunk], hash: String)
+    /// `textHash`: SHA-256 of what the reader extracted (title, headings, text), which two copies of one
+    /// page share even when their markup differs.
+    case parsed(Document, [Chunk], hash: String, textHash: String)
 }
 
 final class PreparedFiles: Sendable {
@@ -39,7 +41,7 @@ final class PreparedFiles: Sendable {
     nonisolated(unsafe) private var current: [PreparedFile] = []
     nonisolated(unsafe) private var taken = 0
 
-    init(files: [CorpusFile], previousHashes: [String?], chunker: Chunker, sizeLimit: Int,
+    init(files: [CorpusFile], previousHashes: [String?], forced: [Bool], chunker: Chunker, sizeLimit: Int,
          read: @escaping @Sendable (CorpusFile) throws -> Data) {
         let batches = stride(from: 0, to: files.count, by: Self.batchSize).map {
             Array($0..<min($0 + Self.batchSize, files.count))
@@ -57,7 +59,7 @@ final class PreparedFiles: Sendable {
                 DispatchQueue.concurrentPerform(iterations: batch.count) { j in
                     let i = batch[j]
                     let p = Self.prepare(files[i], contents: contents[j], previousHash: previousHashes[i],
-                                         chunker: chunker, sizeLimit: sizeLimit)
+                                         acceptGenerated: forced[i], chunker: chunker, sizeLimit: sizeLimit)
                     out.withLock { $0[j] = p }
                 }
                 let prepared = out.withLock { $0.map { $0! } }
@@ -98,8 +100,16 @@ final class PreparedFiles: Sendable {
         finished.wait()
     }
 
+    static func textHash(_ document: Document, _ chunks: [Chunk]) -> String {
+        var text = document.title
+        for c in chunks {
+            text += "\u{1}" + c.headingPath.joined(separator: "\u{2}") + "\u{1}" + c.text
+        }
+        return Indexer.sha256(Data(text.utf8))
+    }
+
     static func prepare(_ file: CorpusFile, contents: Result<Data, Error>?, previousHash: String?,
-                        chunker: Chunker, sizeLimit: Int) -> PreparedFile {
+                        acceptGenerated: Bool = false, chunker: Chunker, sizeLimit: Int) -> PreparedFile {
         guard let contents else { return .tooLarge }
         let data: Data
         switch contents {
@@ -110,8 +120,10 @@ final class PreparedFiles: Sendable {
         let hash = Indexer.sha256(data)
         if let previousHash, previousHash == hash { return .unchanged }
         do {
-            let document = try DocumentReader.read(data, source: file.relativePath, sizeLimit: sizeLimit)
-            return .parsed(document, chunker.chunks(of: document), hash: hash)
+            let document = try DocumentReader.read(data, source: file.relativePath, sizeLimit: sizeLimit,
+                                                   acceptGenerated: acceptGenerated)
+            let chunks = chunker.chunks(of: document)
+            return .parsed(document, chunks, hash: hash, textHash: textHash(document, chunks))
         } catch {
             return .refused("\(error)")
         }

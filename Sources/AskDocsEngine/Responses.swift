@@ -146,6 +146,8 @@ public struct ReindexResponse: Sendable, Codable, Equatable {
     public var chunks: Int
     public var seconds: Double
     public var skippedFiles: [SkippedFile]
+    /// Skipped files counted by reason (`SkippedFile.category`).
+    public var skippedByReason: [String: Int]
 
     public init(_ s: IndexSummary) {
         summary = s.line
@@ -159,5 +161,6 @@ public struct ReindexResponse: Sendable, Codable, Equatable {
         chunks = s.chunks
         seconds = (s.seconds * 1000).rounded() / 1000
         skippedFiles = s.skippedFiles
+        skippedByReason = Dictionary(uniqueKeysWithValues: s.skipCounts.map { ($0.reason, $0.count) })
     }
 }

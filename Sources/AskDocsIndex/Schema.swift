@@ -1,14 +1,18 @@
 // The index file's schema, in one place. Bump `version` whenever a table, column or tokenizer changes, or
 // what a reader makes of a file (6: admonition boxes no longer open sections; 7: DocBook's navigation bars
 // dropped; 8: a page without an <h1> titled by its <title>, and its first heading when it repeats it; 11:
-// ordered lists' items keep their numbers): an
+// ordered lists' items keep their numbers; 12: each document's extracted-text hash and the file a duplicate
+// repeats, generated pages skipped): an
 // index with another version is rebuilt from the corpus (with a message), never misread or left stale.
 //
 //   meta(key, value)              corpus root, totals for BM25's average length, last index time
 //   documents                     one row per source file: path relative to the corpus, title, date, url,
-//                                 tags, content hash (SHA-256), size and mtime (to skip unchanged files)
-//   skipped_files                 files that could not be indexed (empty, binary, too large…), with size and
-//                                 mtime, so that they are not read again until they change
+//                                 tags, content hash (SHA-256) of the file and of its extracted text (two
+//                                 files that say the same are indexed once), size and mtime (to skip
+//                                 unchanged files)
+//   skipped_files                 files that could not be indexed (empty, binary, too large, generated, the
+//                                 same text as another file, named in duplicate_of…), with size and mtime,
+//                                 so that they are not read again until they change (or their original does)
 //   chunks                        one row per chunk: document, ordinal, kind (prose/code/tableRow),
 //                                 title, heading path ("A › B"), anchor, body, token count, and the
 //                                 space-separated Porter stems of title, headings and body (so that
@@ -21,7 +25,7 @@
 //   chunks_vocab_instance         fts5vocab 'instance' view: where each term occurs (a corrected word's spelling)
 
 public enum Schema {
-    public static let version: Int32 = 11
+    public static let version: Int32 = 12
 
     /// The stored heading path ("A › B") as its parts, split by bytes: this runs for every candidate.
     public static func headingPath(_ stored: String) -> [String] {
@@ -58,6 +62,7 @@ public enum Schema {
         url TEXT,
         tags TEXT NOT NULL DEFAULT '',
         content_hash TEXT NOT NULL,
+        text_hash TEXT NOT NULL DEFAULT '',
         size INTEGER NOT NULL,
         mtime REAL NOT NULL
     );
@@ -81,7 +86,8 @@ public enum Schema {
         path TEXT PRIMARY KEY,
         size INTEGER NOT NULL,
         mtime REAL NOT NULL,
-        reason TEXT NOT NULL
+        reason TEXT NOT NULL,
+        duplicate_of TEXT
     ) WITHOUT ROWID;
     CREATE VIRTUAL TABLE chunks_fts USING fts5(
         title, headings, body,

@@ -42,8 +42,26 @@ public struct StoredDocument: Sendable, Equatable {
     public var id: Int64
     public var path: String
     public var contentHash: String
+    /// SHA-256 of the extracted text (see `IndexWriter.add`).
+    public var textHash: String
     public var size: Int64
     public var mtime: Double
+    public init(id: Int64, path: String, contentHash: String, textHash: String, size: Int64, mtime: Double) {
+        self.id = id
+        self.path = path
+        self.contentHash = contentHash
+        self.textHash = textHash
+        self.size = size
+        self.mtime = mtime
+    }
+}
+
+/// A file skipped before, with the size and mtime it had then, why, and the file it repeats if that is why.
+public struct StoredSkip: Sendable, Equatable {
+    public var size: Int64
+    public var mtime: Double
+    public var reason: String
+    public var duplicateOf: String?
 }
 
 public final class SearchIndex {
@@ -132,20 +150,24 @@ public final class SearchIndex {
     // MARK: Writing
 
     public func storedDocuments() throws -> [PathKey: StoredDocument] {
-        let s = try connection.prepare("SELECT id, path, content_hash, size, mtime FROM documents")
+        let s = try connection.prepare("SELECT id, path, content_hash, text_hash, size, mtime FROM documents")
         var out: [PathKey: StoredDocument] = [:]
         while try s.step() {
-            let d = StoredDocument(id: s.int(0), path: s.text(1), contentHash: s.text(2), size: s.int(3), mtime: s.double(4))
+            let d = StoredDocument(id: s.int(0), path: s.text(1), contentHash: s.text(2), textHash: s.text(3),
+                                   size: s.int(4), mtime: s.double(5))
             out[PathKey(d.path)] = d
         }
         return out
     }
 
     /// Files skipped before, with the size and mtime they had then and why.
-    public func storedSkips() throws -> [PathKey: (size: Int64, mtime: Double, reason: String)] {
-        let s = try connection.prepare("SELECT path, size, mtime, reason FROM skipped_files")
-        var out: [PathKey: (size: Int64, mtime: Double, reason: String)] = [:]
-        while try s.step() { out[PathKey(s.text(0))] = (s.int(1), s.double(2), s.text(3)) }
+    public func storedSkips() throws -> [PathKey: StoredSkip] {
+        let s = try connection.prepare("SELECT path, size, mtime, reason, duplicate_of FROM skipped_files")
+        var out: [PathKey: StoredSkip] = [:]
+        while try s.step() {
+            out[PathKey(s.text(0))] = StoredSkip(size: s.int(1), mtime: s.double(2), reason: s.text(3),
+                                                 duplicateOf: s.optionalText(4))
+        }
         return out
     }
 
@@ -419,9 +441,12 @@ public final class IndexWriter {
     }
 
     /// Remembers a file that could not be indexed, so it is not read again until its size or mtime changes.
-    public func recordSkip(path: String, size: Int64, mtime: Double, reason: String) throws {
-        try connection.prepare("INSERT OR REPLACE INTO skipped_files(path, size, mtime, reason) VALUES(?,?,?,?)")
-            .bind(.text(path), .int(size), .double(mtime), .text(reason)).run()
+    /// `duplicateOf` names the indexed file whose text this one repeats: when that file changes or goes,
+    /// this one is read again.
+    public func recordSkip(path: String, size: Int64, mtime: Double, reason: String, duplicateOf: String? = nil) throws {
+        try connection.prepare("""
+            INSERT OR REPLACE INTO skipped_files(path, size, mtime, reason, duplicate_of) VALUES(?,?,?,?,?)
+            """).bind(.text(path), .int(size), .double(mtime), .text(reason), duplicateOf.map { .text($0) } ?? .null).run()
     }
 
     public func forgetSkip(path: String) throws {
@@ -435,12 +460,13 @@ public final class IndexWriter {
             .bind(.int(size), .double(mtime), .int(id)).run()
     }
 
-    public func add(_ document: Document, chunks: [Chunk], contentHash: String, size: Int64, mtime: Double) throws {
+    public func add(_ document: Document, chunks: [Chunk], contentHash: String, textHash: String = "",
+                    size: Int64, mtime: Double) throws {
         try connection.prepare("""
-            INSERT INTO documents(path, title, date, url, tags, content_hash, size, mtime) VALUES(?,?,?,?,?,?,?,?)
+            INSERT INTO documents(path, title, date, url, tags, content_hash, text_hash, size, mtime) VALUES(?,?,?,?,?,?,?,?,?)
             """).bind(.text(document.source), .text(document.title), document.date.map { .text($0) } ?? .null,
                       document.url.map { .text($0) } ?? .null, .text(document.tags.joined(separator: ",")),
-                      .text(contentHash), .int(size), .double(mtime)).run()
+                      .text(contentHash), .text(textHash), .int(size), .double(mtime)).run()
         let documentID = connection.lastInsertRowID
         let insertChunk = try connection.prepare("""
             INSERT INTO chunks(document_id, ordinal, kind, title, headings, anchor, body, token_count,

@@ -28,9 +28,10 @@ public enum DocumentFormat: String, Sendable, CaseIterable {
 }
 
 public enum DocumentReader {
-    /// Parses `data` read from `source` (the path relative to the corpus root).
-    public static func read(_ data: Data, source: String,
-                            sizeLimit: Int = SourceDecoder.defaultSizeLimit) throws(SkipReason) -> Document {
+    /// Parses `data` read from `source` (the path relative to the corpus root). A page a generator wrote
+    /// (an index, a search page, a source listing) is refused unless `acceptGenerated`.
+    public static func read(_ data: Data, source: String, sizeLimit: Int = SourceDecoder.defaultSizeLimit,
+                            acceptGenerated: Bool = false) throws(SkipReason) -> Document {
         guard let format = DocumentFormat(path: source) else {
             throw .unsupportedType(DocumentFormat.fileExtension(of: source))
         }
@@ -40,7 +41,10 @@ public enum DocumentReader {
         let doc: Document
         switch format {
         case .markdown: doc = MarkdownReader.read(text, source: source)
-        case .html: doc = HTMLReader.read(text, source: source)
+        case .html:
+            let page = HTMLReader.readPage(text, source: source)
+            if let generated = page.generated, !acceptGenerated { throw .generated(generated) }
+            doc = page.document
         case .text: doc = TextReader.read(text, source: source)
         }
         if doc.sections.isEmpty { throw .noText }

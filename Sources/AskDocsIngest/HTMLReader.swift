@@ -39,8 +39,14 @@ public enum HTMLReader {
     /// Deeper nesting than this is not content (and would risk the stack); its text still counts.
     static let maxDepth = 400
 
-    public static func read(_ html: String, source: String) -> Document {
-        guard let doc = parse(html) else { return Document(source: source, title: TextReader.fallbackTitle(source), sections: []) }
+    public static func read(_ html: String, source: String) -> Document { readPage(html, source: source).document }
+
+    /// The page, and what it is when a generator wrote it rather than a person (a generated index, a
+    /// search page, a source listing, an error page): such a page is not indexed, whatever its name.
+    public static func readPage(_ html: String, source: String) -> (document: Document, generated: String?) {
+        guard let doc = parse(html) else {
+            return (Document(source: source, title: TextReader.fallbackTitle(source), sections: []), nil)
+        }
         defer { xmlFreeDoc(doc) }
         var builder = Builder()
         // A page with several <h1> (SQLite's "1. Overview", "2. How WAL Works") sections by them: its
@@ -55,7 +61,41 @@ public enum HTMLReader {
             let text = strippedText(html)
             if !text.isEmpty { sections = [Section(headingPath: [], blocks: [Block(.prose, text)])] }
         }
-        return Document(source: source, title: title, sections: sections)
+        let document = Document(source: source, title: title, sections: sections)
+        return (document, builder.generatedPage ?? errorPage(document))
+    }
+
+    /// A "404 — Page not found" page a site generator writes for its server (MkDocs' 404.html).
+    static func errorPage(_ document: Document) -> String? {
+        let title = document.title.lowercased()
+        let says404 = title.hasPrefix("404") || title.hasSuffix(" 404") || title == "page not found" || title == "not found"
+        guard says404 else { return nil }
+        let textLength = document.sections.reduce(0) { $0 + $1.blocks.reduce(0) { $0 + $1.text.count } }
+        return textLength < 400 ? "error page (404)" : nil
+    }
+
+    /// Classes and ids by which generators mark pages they compose: Sphinx's general and module indexes
+    /// (`genindextable`, `modindextable`, `indextable`, `genindex-jumpbox`), search pages filled in by a
+    /// script (`search-results`, MkDocs' `mkdocs-search-results`), and source listings with links back to
+    /// the documentation (Sphinx viewcode's `viewcode-back`).
+    static let generatedPageMarkers: [String: String] = [
+        "genindextable": "generated index page (links to every entry)",
+        "genindex-jumpbox": "generated index page (links to every entry)",
+        "indextable": "generated index page (links to every entry)",
+        "modindextable": "generated index page (links to every module)",
+        "search-results": "search page (filled in by a script)",
+        "mkdocs-search-results": "search page (filled in by a script)",
+        "viewcode-back": "source listing page (highlighted code)",
+    ]
+
+    static func generatedPageMarker(_ n: xmlNodePtr) -> String? {
+        for key in ["class", "id"] {
+            guard let value = attribute(n, key) else { continue }
+            for token in value.split(separator: " ") {
+                if let kind = generatedPageMarkers[String(token)] { return kind }
+            }
+        }
+        return nil
     }
 
     /// The visible text of an HTML fragment (for raw HTML inside Markdown).
@@ -139,6 +179,8 @@ public enum HTMLReader {
         var htmlTitle: String?
         var h1Title: String?
         var h1sAreSections = false
+        /// Set when the page shows a generator's mark (see `generatedPageMarkers`).
+        var generatedPage: String?
 
         /// How many admonition boxes (Note, Tip, Warning) the walk is inside: a heading there titles the box,
         /// not a section, and the text after the box still belongs to the section before it.
@@ -246,6 +288,9 @@ public enum HTMLReader {
                 }
                 return
             }
+            if generatedPage == nil, n.pointee.properties != nil {
+                generatedPage = HTMLReader.generatedPageMarker(n)
+            }
             if HTMLReader.skippedTags.contains(name) && !(name == "aside" && HTMLReader.isContentAside(n))
                 || HTMLReader.isBoilerplate(n) { return }
             if depth > HTMLReader.maxDepth {
@@ -276,6 +321,10 @@ public enum HTMLReader {
                 let level = Int(name.dropFirst())!
                 let heading = Whitespace.collapsed(HTMLReader.text(of: n).replacingOccurrences(of: "¶", with: ""))
                 guard !heading.isEmpty else { return }
+                // Sphinx viewcode's and Doxygen's pages of highlighted code.
+                if level == 1, heading.hasPrefix("Source code for ") || heading.hasSuffix(" Source File") {
+                    generatedPage = generatedPage ?? "source listing page (highlighted code)"
+                }
                 if level == 1 && h1Title == nil && sections.count == 1 && !(h1sAreSections && htmlTitle != nil) {
                     h1Title = heading
                     return

@@ -10,6 +10,10 @@ public enum SkipReason: Error, Equatable, CustomStringConvertible, Sendable {
     case empty
     case unreadable(String)
     case noText
+    /// Written by a documentation generator, not a person: an index, a search page, a source listing.
+    case generated(String)
+    /// The extracted text is another file's (which is indexed).
+    case duplicate(of: String)
 
     public var description: String {
         switch self {
@@ -21,6 +25,8 @@ public enum SkipReason: Error, Equatable, CustomStringConvertible, Sendable {
         case .empty: return "empty file"
         case .unreadable(let why): return "unreadable: \(why)"
         case .noText: return "no text found"
+        case .generated(let what): return what
+        case .duplicate(let original): return "duplicate (same text as \(original))"
         }
     }
 }

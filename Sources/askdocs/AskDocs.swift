@@ -84,7 +84,7 @@ extension ParsableCommand {
             return engine
         }
         let summary = try engine.reindex(progress: Terminal.progressBar())
-        Terminal.reportSkipped(summary.skippedFiles)
+        Terminal.reportSkipped(summary, counts: false)
         Terminal.note("askdocs: " + summary.line)
         return engine
     }
@@ -115,6 +115,24 @@ struct Index: ParsableCommand {
     @Flag(name: .long, help: "List every skipped file and every changed path.")
     var verbose = false
 
+    @Flag(name: .long, help: "Print the summary as one JSON object (skipped files with their reasons, counts per reason).")
+    var json = false
+
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
+        "Skip files matching GLOB (gitignore syntax; repeatable). Remembered in the index.",
+        valueName: "GLOB"))
+    var exclude: [String] = []
+
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
+        "Index files matching GLOB even if a generator rule, .askdocsignore or --exclude skips them (repeatable). Remembered in the index.",
+        valueName: "GLOB"))
+    var include: [String] = []
+
+    /// Given globs replace the remembered ones; none given keeps them.
+    var filters: IndexFilters? {
+        exclude.isEmpty && include.isEmpty ? nil : IndexFilters(include: include, exclude: exclude)
+    }
+
     func run() throws {
         guard FileManager.default.fileExists(atPath: corpus) else {
             throw CLIError("no corpus folder at \(corpus); pass --corpus DIR")
@@ -133,7 +151,11 @@ struct Index: ParsableCommand {
             Terminal.note("askdocs: the old index was unreadable; moved it to \(location.index).damaged")
             summary = try CLIError.reporting { try indexOnce() }
         }
-        Terminal.reportSkipped(summary.skippedFiles, all: verbose)
+        if json {
+            print(JSONOutput.encode(ReindexResponse(summary)))
+            return
+        }
+        Terminal.reportSkipped(summary, all: verbose)
         if verbose { for path in summary.changedPaths { print("  changed: \(path)") } }
         print(summary.line)
     }
@@ -144,7 +166,7 @@ struct Index: ParsableCommand {
         if engine.schemaWasRebuilt {
             Terminal.note("askdocs: the index had another schema version; rebuilding it from the corpus")
         }
-        return try engine.reindex(full: full, progress: Terminal.progressBar())
+        return try engine.reindex(full: full, filters: filters, progress: json ? nil : Terminal.progressBar())
     }
 }
 

@@ -103,7 +103,7 @@ struct REPL {
                                              absentIdentifiers: (try? engine.absentIdentifiers(in: last.search.query.text)) ?? []))
         case "reindex", "r":
             let summary = try engine.reindex(progress: Terminal.progressBar())
-            Terminal.reportSkipped(summary.skippedFiles)
+            Terminal.reportSkipped(summary, counts: false)
             print(summary.line)
         default:
             print("Unknown command :\(name). :help lists the commands.")

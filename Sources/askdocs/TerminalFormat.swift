@@ -27,11 +27,17 @@ enum Terminal {
     }
 
     /// Files skipped by indexing, one line each (the first 20 unless `all`).
-    static func reportSkipped(_ skipped: [SkippedFile], all: Bool = false) {
-        let shown = all ? skipped : Array(skipped.prefix(20))
+    /// Files that went wrong one by one (at most 20 unless `all`), every skipped file with `all`, then
+    /// one line of counts per reason.
+    static func reportSkipped(_ summary: IndexSummary, all: Bool = false, counts: Bool = true) {
+        let listed = all ? summary.skippedFiles : summary.skippedFiles.filter(\.isProblem)
+        let shown = all ? listed : Array(listed.prefix(20))
         for s in shown { note("skipped \(s.path): \(s.reason)") }
-        if shown.count < skipped.count {
-            note("… and \(skipped.count - shown.count) more skipped files (askdocs index --verbose lists them)")
+        if shown.count < listed.count {
+            note("… and \(listed.count - shown.count) more unreadable files (askdocs index --verbose lists them)")
+        }
+        if counts, let line = summary.skipLine {
+            note(line + (all ? "" : " (askdocs index --verbose lists each)"))
         }
     }
 
