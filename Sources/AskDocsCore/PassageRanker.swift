@@ -25,6 +25,8 @@ public struct RankingParameters: Sendable, Equatable {
     /// whole: stemming reads `maintenance_work_mem` as holding "work mem" too. (0.15 → 0.4: PostgreSQL set
     /// 8 → 9 of 32, the other sets unchanged.)
     public var literalWeight = 0.4
+    /// What release notes keep of their score for a question not about versions or changes.
+    public var historyFactor = 0.8
     public init() {}
     public static let `default` = RankingParameters()
 }
@@ -138,6 +140,26 @@ public enum PassageRanker {
             p.features["sibling"] = factor
             return p
         }
+        out.sort { a, b in a.score != b.score ? a.score > b.score : a.candidate.chunkID < b.candidate.chunkID }
+        return out
+    }
+
+    /// Release notes, changelogs and "what's new" keep `factor` of their score, unless the question asks
+    /// about versions or changes: history says the same words as the docs it changed.
+    public static func preferCurrentDocs(_ ranked: [RankedPassage], query: AnalyzedQuery,
+                                         factor: Double) -> [RankedPassage] {
+        guard factor < 1, !ReleaseNotes.asksAboutChanges(query) else { return ranked }
+        var changed = false
+        var out = ranked.map { passage -> RankedPassage in
+            let c = passage.candidate
+            guard ReleaseNotes.isHistory(source: c.source, title: c.title, headingPath: c.headingPath) else { return passage }
+            var p = passage
+            p.score *= factor
+            p.features["history"] = factor
+            changed = true
+            return p
+        }
+        guard changed else { return ranked }
         out.sort { a, b in a.score != b.score ? a.score > b.score : a.candidate.chunkID < b.candidate.chunkID }
         return out
     }

@@ -87,6 +87,7 @@ public final class Engine {
             guard kv.count == 2, let v = Double(kv[1]) else { continue }
             switch kv[0] {
             case "k1": rankingParameters.k1 = v
+            case "history": rankingParameters.historyFactor = v
             case "b": rankingParameters.b = v
             case "title": rankingParameters.titleWeight = v
             case "heading": rankingParameters.headingWeight = v
@@ -232,6 +233,7 @@ public final class Engine {
         }
         let alternatives = try alternatives(for: ranked)
         ranked = PassageRanker.preferAskedNames(ranked, query: query, alternatives: alternatives)
+        ranked = PassageRanker.preferCurrentDocs(ranked, query: query, factor: rankingParameters.historyFactor)
         return SearchOutcome(query: query, expression: searched, statistics: statistics,
                              passages: Array(ranked.prefix(max(limit, 0))), alternatives: alternatives,
                              expansion: expansion)

@@ -100,6 +100,25 @@ final class PreparedFiles: Sendable {
         finished.wait()
     }
 
+    /// The HTML page a generator built from this text source, when one sits beside it under the same name
+    /// and says so (`<meta name="generator" content="AsciiDoc …">`, Docutils, Asciidoctor…): git's manuals
+    /// ship each `git-add.txt` beside its `git-add.html`. The page is what people read.
+    static func builtPage(of file: CorpusFile) -> String? {
+        guard DocumentFormat(path: file.relativePath) != .html,
+              let dot = file.absolutePath.lastIndex(of: "."), !file.absolutePath[dot...].contains("/") else { return nil }
+        let stem = String(file.absolutePath[..<dot])
+        for ext in [".html", ".htm"] {
+            guard let h = FileHandle(forReadingAtPath: stem + ext) else { continue }
+            defer { try? h.close() }
+            let head = String(decoding: (try? h.read(upToCount: 4096)) ?? Data(), as: UTF8.self).lowercased()
+            if head.contains("name=\"generator\"") {
+                let name = (file.relativePath as NSString).deletingPathExtension + ext
+                return name
+            }
+        }
+        return nil
+    }
+
     static func textHash(_ document: Document, _ chunks: [Chunk]) -> String {
         var text = document.title
         for c in chunks {
@@ -119,6 +138,9 @@ final class PreparedFiles: Sendable {
         }
         let hash = Indexer.sha256(data)
         if let previousHash, previousHash == hash { return .unchanged }
+        if !acceptGenerated, let page = builtPage(of: file) {
+            return .refused(SkipReason.generated("page source (\(page) was built from it and is indexed)").description)
+        }
         do {
             let document = try DocumentReader.read(data, source: file.relativePath, sizeLimit: sizeLimit,
                                                    acceptGenerated: acceptGenerated)

@@ -79,10 +79,10 @@ public enum HTMLReader {
     /// script (`search-results`, MkDocs' `mkdocs-search-results`), and source listings with links back to
     /// the documentation (Sphinx viewcode's `viewcode-back`).
     static let generatedPageMarkers: [String: String] = [
-        "genindextable": "generated index page (links to every entry)",
-        "genindex-jumpbox": "generated index page (links to every entry)",
-        "indextable": "generated index page (links to every entry)",
-        "modindextable": "generated index page (links to every module)",
+        "genindextable": "generated index page (a list of links to entries)",
+        "genindex-jumpbox": "generated index page (a list of links to entries)",
+        "indextable": "generated index page (a list of links to entries)",
+        "modindextable": "generated index page (a list of links to entries)",
         "search-results": "search page (filled in by a script)",
         "mkdocs-search-results": "search page (filled in by a script)",
         "viewcode-back": "source listing page (highlighted code)",

@@ -171,6 +171,19 @@ import Testing
         #expect(!(try engine.reindex()).changedAnything)
     }
 
+    @Test func aTextSourceBesideThePageBuiltFromItIsSkipped() throws {
+        let root = Scratch.path("asciidoc")
+        Self.write(Self.page("git-frob(1)", "<h2>DESCRIPTION</h2><p>Frobnicates the index before a commit.</p>",
+                             head: "<meta name=\"generator\" content=\"AsciiDoc 10.2.0\" />"), "git-frob.html", in: root)
+        Self.write("git-frob(1)\n===========\n\nDESCRIPTION\n-----------\nFrobnicates the index before a commit.\n", "git-frob.txt", in: root)
+        // A text file beside a hand-written page (no generator) is content of its own.
+        Self.write(Self.page("Notes", "<p>Meeting notes about frobnication.</p>"), "notes.html", in: root)
+        Self.write("Raw notes: frobnication was discussed at length.\n", "notes.txt", in: root)
+        let (engine, summary) = try Self.index(root)
+        #expect(try Self.documents(engine) == ["git-frob.html", "notes.html", "notes.txt"])
+        #expect(summary.skippedFiles.map(\.reason) == ["page source (git-frob.html was built from it and is indexed)"])
+    }
+
     @Test func ignorePatternsFollowGitignore() {
         func matches(_ pattern: String, _ path: String) -> Bool { IgnorePattern(pattern, origin: "t")!.matches(path) }
         #expect(matches("*.txt", "a/b/notes.txt"))
