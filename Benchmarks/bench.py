@@ -72,24 +72,16 @@ PACKAGES = {  # name: (Debian package, source folder, whether to flatten *.html 
     "sqlite": ("sqlite3-doc", "/usr/share/doc/sqlite3"),
     "git": ("git-doc", "/usr/share/doc/git-doc"),
 }
-# Sphinx's copies of the sources, images, scripts and index pages are not documentation a person reads.
-SKIPPED = re.compile(r"(^|/)(_static|_sources|_images|_downloads)(/|$)|(^|/)(genindex[^/]*|search|py-modindex)\.html$")
-
-
 def base_corpus():
-    root = os.path.join(args.work, "corpora", "1x")
+    """The documentation folders as Debian installs them, whole (Sphinx's _sources, _static and index pages,
+    git's AsciiDoc sources beside their pages): every system gets the same files and does its own skipping.
+    Symbolic links are copied as links (the scanners do not follow them)."""
+    root = os.path.join(args.work, "corpora", "1x-whole")
     if os.path.exists(os.path.join(root, ".complete")):
         return root
     shutil.rmtree(root, ignore_errors=True)
     for name, (_, source) in PACKAGES.items():
-        for dirpath, _, files in os.walk(source, followlinks=True):
-            for fn in files:
-                rel = os.path.relpath(os.path.join(dirpath, fn), source)
-                if not fn.endswith(".html") or SKIPPED.search(rel):
-                    continue
-                dest = os.path.join(root, name, rel)
-                os.makedirs(os.path.dirname(dest), exist_ok=True)
-                shutil.copyfile(os.path.join(dirpath, fn), dest)
+        shutil.copytree(source, os.path.join(root, name), symlinks=True)
     open(os.path.join(root, ".complete"), "w").close()
     return root
 

@@ -277,7 +277,7 @@ public enum AnswerComposer {
         if text.count > p.maxAnswerCharacters { text = truncate(text, to: p.maxAnswerCharacters) }
         let citations = citedPassages.map { i -> Citation in
             let cand = reading[i].candidate
-            return Citation(source: cand.source, title: cand.title, section: cand.sectionLabel, anchor: cand.anchor)
+            return Citation(source: cand.source, title: cand.title, section: cand.sectionLabel, anchor: cand.anchor, url: cand.url)
         }
         return Answer(question: question, text: text, abstained: false, citations: citations, passages: passages,
                       consideredSentences: sentences, evidenceCoverage: evidence)
@@ -386,7 +386,7 @@ public enum AnswerComposer {
                 text += " " + next.text
             }
             parts.append((underEntry(text, entry: entry, limit: share),
-                          Citation(source: cand.source, title: cand.title, section: cand.sectionLabel, anchor: cand.anchor)))
+                          Citation(source: cand.source, title: cand.title, section: cand.sectionLabel, anchor: cand.anchor, url: cand.url)))
         }
         var text = parts.map(\.text).joined(separator: " ")
         if text.count > limit { text = truncate(text, to: limit) }

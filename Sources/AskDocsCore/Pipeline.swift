@@ -95,9 +95,12 @@ public struct Candidate: Sendable, Equatable {
     public var stems: CandidateStems?
     /// The definition-list entry the chunk lies in (see `Block.entry`).
     public var entry: String?
+    /// Where the page is published (its canonical URL, or the index's base URL joined with its path).
+    public var pageURL: String?
     public init(chunkID: Int64, source: String, title: String, headingPath: [String], anchor: String?,
                 kind: BlockKind, text: String, indexScore: Double, stems: CandidateStems? = nil,
-                entry: String? = nil) {
+                entry: String? = nil, pageURL: String? = nil) {
+        self.pageURL = pageURL
         self.stems = stems
         self.entry = entry
         self.chunkID = chunkID
@@ -112,6 +115,9 @@ public struct Candidate: Sendable, Equatable {
 
     /// "Title › Section › Subsection", the citation users see.
     public var sectionLabel: String { headingPath.isEmpty ? title : headingPath.joined(separator: " › ") }
+
+    /// The link that opens the page at this passage's section, when the page's URL is known.
+    public var url: String? { pageURL.map { url in anchor.map { url + "#" + $0 } ?? url } }
 }
 
 /// Corpus-wide statistics the ranker needs, looked up by the index for one query's terms.
@@ -193,11 +199,14 @@ public struct Citation: Sendable, Equatable, Codable {
     public var title: String
     public var section: String
     public var anchor: String?
-    public init(source: String, title: String, section: String, anchor: String?) {
+    /// The page at the section, when its URL is known.
+    public var url: String?
+    public init(source: String, title: String, section: String, anchor: String?, url: String? = nil) {
         self.source = source
         self.title = title
         self.section = section
         self.anchor = anchor
+        self.url = url
     }
 }
 

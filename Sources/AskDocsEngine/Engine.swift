@@ -144,12 +144,14 @@ public final class Engine {
     // MARK: Indexing
 
     /// `filters` replaces the `--include`/`--exclude` globs the index remembers (nil keeps them).
-    public func reindex(full: Bool = false, filters: IndexFilters? = nil,
+    /// `baseURL` replaces the remembered base URL of pages that declare none ("" forgets it; nil keeps it).
+    public func reindex(full: Bool = false, filters: IndexFilters? = nil, baseURL: String? = nil,
                         progress: Indexer.Progress? = nil) throws -> IndexSummary {
         guard let corpusPath else { throw EngineError.corpusMissing("(none recorded in the index)") }
         siblingCache.removeAll()
         return try reportingDamage {
-            try Indexer.run(corpus: corpusPath, index: index, full: full, filters: filters, progress: progress)
+            try Indexer.run(corpus: corpusPath, index: index, full: full, filters: filters, baseURL: baseURL,
+                            progress: progress)
         }
     }
 

@@ -204,7 +204,19 @@ public enum Indexer {
     ///
     /// Reading, hashing, parsing and chunking run ahead on other threads (`PreparedFiles`) while this
     /// thread writes to SQLite, which takes one writer: on 2 cores that halves a full build's wall time.
+    /// Where a page is published: its own canonical http(s) URL, else `baseURL` joined with its path, else
+    /// whatever absolute URL it declared (Debian's Sphinx pages point at their `file://` place).
+    public static func pageURL(declared: String?, source: String, baseURL: String?) -> String? {
+        if let declared, declared.hasPrefix("http://") || declared.hasPrefix("https://") { return declared }
+        if let baseURL, !baseURL.isEmpty {
+            let path = source.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? source
+            return (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/" + path
+        }
+        return declared
+    }
+
     public static func run(corpus: String, index: SearchIndex, full: Bool = false, filters: IndexFilters? = nil,
+                           baseURL: String? = nil,
                            chunker: Chunker = Chunker(),
                            sizeLimit: Int = SourceDecoder.defaultSizeLimit, progress: Progress? = nil,
                            read: @escaping @Sendable (CorpusFile) throws -> Data = contents(of:)) throws -> IndexSummary {
@@ -217,7 +229,10 @@ public enum Indexer {
         var plan = try plan(corpus: corpus, index: index, full: full, filters: filters)
         // Files indexed only because a rule included them are not known as such: when the include rules
         // change, read everything again rather than keep a page no rule brings in any more.
-        if !full, plan.includeRules != (try index.meta("include_rules") ?? "") {
+        // Pages' URLs are resolved as they are written: another base URL rewrites them all.
+        let storedBase = try index.meta("base_url") ?? ""
+        let base = baseURL ?? storedBase
+        if !full, plan.includeRules != (try index.meta("include_rules") ?? "") || base != storedBase {
             full = true
             summary.full = true
             plan = try Self.plan(corpus: corpus, index: index, full: true, filters: filters)
@@ -301,7 +316,9 @@ public enum Indexer {
                         summary.unchanged += 1
                     case .refused(let reason):
                         try skip(reason, remember: true)
-                    case .parsed(let document, let chunks, let hash, let textHash):
+                    case .parsed(var document, let chunks, let hash, let textHash):
+                        document.url = pageURL(declared: document.url, source: document.source,
+                                               baseURL: base.isEmpty ? nil : base)
                         if let owner = owners[textHash], owner.path != file.relativePath {
                             if owner.path < file.relativePath {
                                 try skip(SkipReason.duplicate(of: owner.path).description, remember: true,
@@ -324,6 +341,7 @@ public enum Indexer {
                 progress?(plan.toRead.count, plan.toRead.count)
                 try index.setMeta("corpus_root", absoluteRoot)
                 try index.setMeta("include_rules", plan.includeRules)
+                try index.setMeta("base_url", base)
                 if let filters {
                     try index.setMeta("filters", String(decoding: try JSONEncoder().encode(filters), as: UTF8.self))
                 }

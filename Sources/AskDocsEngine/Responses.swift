@@ -1,5 +1,5 @@
 // The JSON shapes of `search --json` and `ask --json` (and of the HTTP API, which returns the same).
-// Absent anchors are encoded as null, not left out: the contract names every key.
+// Absent anchors and URLs are encoded as null, not left out: the contract names every key.
 
 import AskDocsCore
 import Foundation
@@ -9,11 +9,13 @@ public struct SearchResult: Sendable, Codable, Equatable {
     public var title: String
     public var section: String
     public var anchor: String?
+    /// The page at the section (`https://…/library/logging.html#anchor`), null when unknown.
+    public var url: String?
     public var score: Double
     public var text: String
     public var snippet: String
 
-    enum CodingKeys: String, CodingKey { case source, title, section, anchor, score, text, snippet }
+    enum CodingKeys: String, CodingKey { case source, title, section, anchor, url, score, text, snippet }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -21,17 +23,19 @@ public struct SearchResult: Sendable, Codable, Equatable {
         try c.encode(title, forKey: .title)
         try c.encode(section, forKey: .section)
         try c.encode(anchor, forKey: .anchor)
+        try c.encode(url, forKey: .url)
         try c.encode((score * 10_000).rounded() / 10_000, forKey: .score)
         try c.encode(text, forKey: .text)
         try c.encode(snippet, forKey: .snippet)
     }
 
-    public init(source: String, title: String, section: String, anchor: String?, score: Double, text: String,
-                snippet: String) {
+    public init(source: String, title: String, section: String, anchor: String?, url: String? = nil, score: Double,
+                text: String, snippet: String) {
         self.source = source
         self.title = title
         self.section = section
         self.anchor = anchor
+        self.url = url
         self.score = score
         self.text = text
         self.snippet = snippet
@@ -39,7 +43,7 @@ public struct SearchResult: Sendable, Codable, Equatable {
 
     public init(_ passage: RankedPassage, query: AnalyzedQuery) {
         let c = passage.candidate
-        self.init(source: c.source, title: c.title, section: c.sectionLabel, anchor: c.anchor, score: passage.score,
+        self.init(source: c.source, title: c.title, section: c.sectionLabel, anchor: c.anchor, url: c.url, score: passage.score,
                   text: c.text, snippet: Highlighter.snippet(of: c.text, for: query))
     }
 }
@@ -72,14 +76,16 @@ public struct CitationJSON: Sendable, Codable, Equatable {
     public var title: String
     public var section: String
     public var anchor: String?
+    public var url: String?
 
-    enum CodingKeys: String, CodingKey { case source, title, section, anchor }
+    enum CodingKeys: String, CodingKey { case source, title, section, anchor, url }
 
     public init(_ c: Citation) {
         source = c.source
         title = c.title
         section = c.section
         anchor = c.anchor
+        url = c.url
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -88,6 +94,7 @@ public struct CitationJSON: Sendable, Codable, Equatable {
         try c.encode(title, forKey: .title)
         try c.encode(section, forKey: .section)
         try c.encode(anchor, forKey: .anchor)
+        try c.encode(url, forKey: .url)
     }
 }
 

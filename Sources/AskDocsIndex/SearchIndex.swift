@@ -207,7 +207,7 @@ public final class SearchIndex {
     public func candidates(matching expression: String, limit: Int) throws -> [Candidate] {
         let s = try connection.prepare("""
             SELECT c.id, d.path, c.title, c.headings, c.anchor, c.kind, c.body, f.rank,
-                   c.title_stems, c.heading_stems, c.body_stems, c.entry
+                   c.title_stems, c.heading_stems, c.body_stems, c.entry, d.url
             FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ?1 ORDER BY rank LIMIT ?2) AS f
             JOIN chunks c ON c.id = f.rowid
             JOIN documents d ON d.id = c.document_id
@@ -220,7 +220,7 @@ public final class SearchIndex {
     }
 
     /// A candidate from a row of `id, path, title, headings, anchor, kind, body, rank, title_stems,
-    /// heading_stems, body_stems, entry`.
+    /// heading_stems, body_stems, entry, url`.
     static func candidate(_ s: Statement) -> Candidate {
         Candidate(
             chunkID: s.int(0), source: s.text(1), title: s.text(2), headingPath: Schema.headingPath(s.text(3)),
@@ -228,7 +228,7 @@ public final class SearchIndex {
             indexScore: -s.double(7),
             stems: CandidateStems(title: Self.words(s.text(8)), headings: Self.words(s.text(9)),
                                   body: Self.words(s.text(10))),
-            entry: s.optionalText(11))
+            entry: s.optionalText(11), pageURL: s.optionalText(12))
     }
 
     /// The chunk right after a chunk in its section, if any: the example a sentence ending in "like this:"
@@ -236,7 +236,7 @@ public final class SearchIndex {
     public func nextChunk(inSectionAfter chunkID: Int64) throws -> Candidate? {
         let s = try connection.prepare("""
             SELECT c.id, d.path, c.title, c.headings, c.anchor, c.kind, c.body, 0,
-                   c.title_stems, c.heading_stems, c.body_stems, c.entry
+                   c.title_stems, c.heading_stems, c.body_stems, c.entry, d.url
             FROM chunks h
             JOIN chunks c ON c.document_id = h.document_id AND c.ordinal = h.ordinal + 1 AND c.headings = h.headings
             JOIN documents d ON d.id = c.document_id

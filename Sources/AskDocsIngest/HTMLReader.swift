@@ -61,8 +61,16 @@ public enum HTMLReader {
             let text = strippedText(html)
             if !text.isEmpty { sections = [Section(headingPath: [], blocks: [Block(.prose, text)])] }
         }
-        let document = Document(source: source, title: title, sections: sections)
+        let url = builder.canonicalURL.map { Whitespace.collapsed($0) }.flatMap(absoluteURL)
+        let document = Document(source: source, title: title, url: url, sections: sections)
         return (document, builder.generatedPage ?? errorPage(document))
+    }
+
+    /// An absolute URL (a scheme before "://", or `file:`), without its fragment; nil for a relative one.
+    static func absoluteURL(_ s: String) -> String? {
+        guard let colon = s.firstIndex(of: ":"), s[..<colon].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "-" }),
+              s.distance(from: s.startIndex, to: colon) > 1, !s.contains(" ") else { return nil }
+        return s.firstIndex(of: "#").map { String(s[..<$0]) } ?? s
     }
 
     /// A "404 — Page not found" page a site generator writes for its server (MkDocs' 404.html).
@@ -181,6 +189,7 @@ public enum HTMLReader {
         var h1sAreSections = false
         /// Set when the page shows a generator's mark (see `generatedPageMarkers`).
         var generatedPage: String?
+        var canonicalURL: String?
 
         /// How many admonition boxes (Note, Tip, Warning) the walk is inside: a heading there titles the box,
         /// not a section, and the text after the box still belongs to the section before it.
@@ -281,8 +290,15 @@ public enum HTMLReader {
             if name == "head" {
                 var child = n.pointee.children
                 while let c = child {
-                    if c.pointee.type == XML_ELEMENT_NODE, let cn = c.pointee.name, strcasecmp(cn, "title") == 0 {
-                        visit(c, depth: depth + 1)
+                    if c.pointee.type == XML_ELEMENT_NODE, let cn = c.pointee.name {
+                        if strcasecmp(cn, "title") == 0 { visit(c, depth: depth + 1) }
+                        // Where the page is published: `<link rel="canonical">` first, else Open Graph's `og:url`.
+                        if strcasecmp(cn, "link") == 0, HTMLReader.attribute(c, "rel")?.lowercased() == "canonical" {
+                            canonicalURL = HTMLReader.attribute(c, "href")
+                        } else if strcasecmp(cn, "meta") == 0, canonicalURL == nil,
+                                  HTMLReader.attribute(c, "property")?.lowercased() == "og:url" {
+                            canonicalURL = HTMLReader.attribute(c, "content")
+                        }
                     }
                     child = c.pointee.next
                 }

@@ -128,6 +128,11 @@ struct Index: ParsableCommand {
         valueName: "GLOB"))
     var include: [String] = []
 
+    @Option(name: .customLong("base-url"), help: ArgumentHelp(
+        "Where the corpus is published: citations of pages that declare no canonical URL link to URL/PATH#anchor. Remembered in the index ('' forgets it).",
+        valueName: "URL"))
+    var baseURL: String?
+
     /// Given globs replace the remembered ones; none given keeps them.
     var filters: IndexFilters? {
         exclude.isEmpty && include.isEmpty ? nil : IndexFilters(include: include, exclude: exclude)
@@ -166,7 +171,8 @@ struct Index: ParsableCommand {
         if engine.schemaWasRebuilt {
             Terminal.note("askdocs: the index had another schema version; rebuilding it from the corpus")
         }
-        return try engine.reindex(full: full, filters: filters, progress: json ? nil : Terminal.progressBar())
+        return try engine.reindex(full: full, filters: filters, baseURL: baseURL,
+                                  progress: json ? nil : Terminal.progressBar())
     }
 }
 

@@ -94,7 +94,7 @@ struct REPL {
             for (i, p) in last.answer.passages.prefix(5).enumerated() {
                 let c = p.candidate
                 print(TerminalFormat.bold("\(i + 1). \(c.title) › \(c.sectionLabel)", colour) + " "
-                      + TerminalFormat.dim("(\(TerminalFormat.location(source: c.source, anchor: c.anchor)))", colour))
+                      + TerminalFormat.dim("(\(TerminalFormat.location(source: c.source, anchor: c.anchor, url: c.url)))", colour))
                 print(TerminalFormat.wrap(c.text, width: Terminal.width, indent: "   "))
             }
         case "why", "w":

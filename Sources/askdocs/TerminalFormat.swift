@@ -77,8 +77,9 @@ enum TerminalFormat {
     static func dim(_ s: String, _ colour: Bool) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
     static func bold(_ s: String, _ colour: Bool) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
 
-    static func location(source: String, anchor: String?) -> String {
-        anchor.map { "\(source)#\($0)" } ?? source
+    /// The page's URL when the index knows it (a canonical link, `index --base-url`), else the file and anchor.
+    static func location(source: String, anchor: String?, url: String? = nil) -> String {
+        url ?? anchor.map { "\(source)#\($0)" } ?? source
     }
 
     /// The answer and its citations; `correctedQuestion` is what was searched when a typo was corrected.
@@ -91,14 +92,14 @@ enum TerminalFormat {
                 out += "\n" + dim("Closest matches (not answers):", colour)
                 for p in near {
                     let c = p.candidate
-                    out += "\n" + dim("  · \(c.title) › \(c.sectionLabel) (\(location(source: c.source, anchor: c.anchor)))", colour)
+                    out += "\n" + dim("  · \(c.title) › \(c.sectionLabel) (\(location(source: c.source, anchor: c.anchor, url: c.url)))", colour)
                 }
             }
             return out
         }
         for c in answer.citations {
             let label = c.section == c.title ? c.title : "\(c.title) › \(c.section)"
-            out += "\n" + dim("— \(label) (\(location(source: c.source, anchor: c.anchor)))", colour)
+            out += "\n" + dim("— \(label) (\(location(source: c.source, anchor: c.anchor, url: c.url)))", colour)
         }
         return out
     }
@@ -108,7 +109,7 @@ enum TerminalFormat {
         var out: [String] = outcome.query.correctedText.map { ["Showing results for “\($0)”"] } ?? []
         for (i, p) in outcome.passages.enumerated() {
             let c = p.candidate
-            out.append("\(i + 1). \(c.title) › \(c.sectionLabel)  [\(location(source: c.source, anchor: c.anchor)), "
+            out.append("\(i + 1). \(c.title) › \(c.sectionLabel)  [\(location(source: c.source, anchor: c.anchor, url: c.url)), "
                        + String(format: "%.3f", p.score) + "]")
             out.append(wrap(Highlighter.snippet(of: c.text, for: outcome.query), width: 80, indent: "   "))
         }

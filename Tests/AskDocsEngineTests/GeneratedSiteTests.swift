@@ -184,6 +184,43 @@ import Testing
         #expect(summary.skippedFiles.map(\.reason) == ["page source (git-frob.html was built from it and is indexed)"])
     }
 
+    @Test func citationsLinkToThePublishedPage() throws {
+        let root = Scratch.path("urls")
+        Self.write(Self.page("Flux", "<h2 id='tuning'>Tuning</h2><p>Set the flux capacitor to 1.21 gigawatts for time travel.</p>",
+                             head: "<link rel=\"canonical\" href=\"https://docs.example.org/flux.html#top\" />"),
+                   "flux.html", in: root)
+        Self.write(Self.page("Warp", "<h2 id='coils'>Coils</h2><p>Warp coils need dilithium crystals for time travel.</p>",
+                             head: "<meta property=\"og:url\" content=\"file:///usr/share/doc/warp/guide/warp.html\" />"),
+                   "guide/warp.html", in: root)
+        Self.write("---\ntitle: Sails\nurl: https://blog.example.org/sails/\n---\n\n## Rigging\n\nSolar sails need no fuel for time travel.\n",
+                   "sails.md", in: root)
+        let indexPath = Scratch.path("index", suffix: ".sqlite").path
+        let (engine, _) = try Self.index(root, at: indexPath)
+        func urls() throws -> [String: String?] {
+            let passages = try engine.search("time travel", limit: 10).passages
+            return Dictionary(uniqueKeysWithValues: passages.map { ($0.candidate.source, $0.candidate.url) })
+        }
+        var found = try urls()
+        #expect(found["flux.html"] == "https://docs.example.org/flux.html#tuning")
+        #expect(found["guide/warp.html"] == "file:///usr/share/doc/warp/guide/warp.html#coils")
+        #expect(found["sails.md"] == "https://blog.example.org/sails/#rigging")
+
+        // A base URL maps the pages that declare no web address; remembered for later updates.
+        _ = try engine.reindex(baseURL: "https://warp.example.com/docs/")
+        found = try urls()
+        #expect(found["guide/warp.html"] == "https://warp.example.com/docs/guide/warp.html#coils")
+        #expect(found["flux.html"] == "https://docs.example.org/flux.html#tuning")
+        Self.write("---\ntitle: Oars\n---\n\n## Rowing\n\nOars are the slowest way to time travel.\n", "oars.md", in: root)
+        _ = try engine.reindex()
+        #expect(try urls()["oars.md"] == "https://warp.example.com/docs/oars.md#rowing")
+        // In the JSON contract: a citation's url, null when unknown.
+        let (answer, outcome) = try engine.ask("what do warp coils need?")
+        let json = JSONOutput.encode(AskResponse(answer, query: outcome.query))
+        #expect(json.contains("\"url\":\"https://warp.example.com/docs/guide/warp.html#coils\""))
+        _ = try engine.reindex(baseURL: "")
+        #expect(try urls()["oars.md"] == .some(nil))
+    }
+
     @Test func ignorePatternsFollowGitignore() {
         func matches(_ pattern: String, _ path: String) -> Bool { IgnorePattern(pattern, origin: "t")!.matches(path) }
         #expect(matches("*.txt", "a/b/notes.txt"))

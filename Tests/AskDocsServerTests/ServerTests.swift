@@ -94,7 +94,7 @@ func encoded(_ q: String) -> String {
                 #expect((results.first?["section"] as? String)?.contains("ORM") == true)
                 #expect(results.count == 3)
                 #expect(Set(results.first?.keys.map { $0 } ?? []) ==
-                        ["source", "title", "section", "anchor", "score", "text", "snippet"])
+                        ["source", "title", "section", "anchor", "url", "score", "text", "snippet"])
             }
             for bad in ["0", "101", "ten", "-1"] {
                 try await client.execute(uri: "/api/search?q=orm&limit=\(bad)", method: .get) { r in
