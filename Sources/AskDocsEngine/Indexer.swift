@@ -248,6 +248,7 @@ public enum Indexer {
             let previousHashes = plan.toRead.map { full ? nil : plan.stored[PathKey($0.relativePath)]?.contentHash }
             let prepared = PreparedFiles(files: plan.toRead, previousHashes: previousHashes,
                                          forced: plan.toRead.map { plan.forced.contains(PathKey($0.relativePath)) },
+                                         sourceFolders: PreparedFiles.sourceFolders(plan.files),
                                          chunker: chunker,
                                          sizeLimit: sizeLimit, read: read)
             defer { prepared.stop() }

@@ -41,7 +41,8 @@ final class PreparedFiles: Sendable {
     nonisolated(unsafe) private var current: [PreparedFile] = []
     nonisolated(unsafe) private var taken = 0
 
-    init(files: [CorpusFile], previousHashes: [String?], forced: [Bool], chunker: Chunker, sizeLimit: Int,
+    init(files: [CorpusFile], previousHashes: [String?], forced: [Bool], sourceFolders: [String: String] = [:],
+         chunker: Chunker, sizeLimit: Int,
          read: @escaping @Sendable (CorpusFile) throws -> Data) {
         let batches = stride(from: 0, to: files.count, by: Self.batchSize).map {
             Array($0..<min($0 + Self.batchSize, files.count))
@@ -59,7 +60,9 @@ final class PreparedFiles: Sendable {
                 DispatchQueue.concurrentPerform(iterations: batch.count) { j in
                     let i = batch[j]
                     let p = Self.prepare(files[i], contents: contents[j], previousHash: previousHashes[i],
-                                         acceptGenerated: forced[i], chunker: chunker, sizeLimit: sizeLimit)
+                                         acceptGenerated: forced[i],
+                                         folderPage: sourceFolders[GeneratorLayout.split(files[i].relativePath).folder],
+                                         chunker: chunker, sizeLimit: sizeLimit)
                     out.withLock { $0[j] = p }
                 }
                 let prepared = out.withLock { $0.map { $0! } }
@@ -107,16 +110,42 @@ final class PreparedFiles: Sendable {
         guard DocumentFormat(path: file.relativePath) != .html,
               let dot = file.absolutePath.lastIndex(of: "."), !file.absolutePath[dot...].contains("/") else { return nil }
         let stem = String(file.absolutePath[..<dot])
-        for ext in [".html", ".htm"] {
-            guard let h = FileHandle(forReadingAtPath: stem + ext) else { continue }
-            defer { try? h.close() }
-            let head = String(decoding: (try? h.read(upToCount: 4096)) ?? Data(), as: UTF8.self).lowercased()
-            if head.contains("name=\"generator\"") {
-                let name = (file.relativePath as NSString).deletingPathExtension + ext
-                return name
-            }
+        for ext in [".html", ".htm"] where declaresGenerator(stem + ext) {
+            return (file.relativePath as NSString).deletingPathExtension + ext
         }
         return nil
+    }
+
+    /// Whether the HTML file at `path` names the program that wrote it in its first 4 KB.
+    static func declaresGenerator(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let head = String(decoding: (try? h.read(upToCount: 4096)) ?? Data(), as: UTF8.self).lowercased()
+        return head.contains("name=\"generator\"")
+    }
+
+    /// Folders (relative, ending in `/`; "" for the root) where at least three pages have a text file of
+    /// the same name beside them, each with one such page's absolute path: the mark of a generator that
+    /// builds pages from sources kept next to them. Names only; the page is read when a file is.
+    static func sourceFolders(_ files: [CorpusFile]) -> [String: String] {
+        var texts: [String: Set<String>] = [:]
+        var pages: [String: [(stem: String, path: String)]] = [:]
+        for f in files {
+            let (folder, name) = GeneratorLayout.split(f.relativePath)
+            let stem = (name as NSString).deletingPathExtension
+            switch DocumentFormat(path: name) {
+            case .html?: pages[folder, default: []].append((stem, f.absolutePath))
+            case .text?, .markdown?: texts[folder, default: []].insert(stem)
+            case nil: break
+            }
+        }
+        var out: [String: String] = [:]
+        for (folder, folderPages) in pages {
+            guard let stems = texts[folder] else { continue }
+            let paired = folderPages.filter { stems.contains($0.stem) }
+            if paired.count >= 3 { out[folder] = paired.map(\.path).min() }
+        }
+        return out
     }
 
     static func textHash(_ document: Document, _ chunks: [Chunk]) -> String {
@@ -128,7 +157,8 @@ final class PreparedFiles: Sendable {
     }
 
     static func prepare(_ file: CorpusFile, contents: Result<Data, Error>?, previousHash: String?,
-                        acceptGenerated: Bool = false, chunker: Chunker, sizeLimit: Int) -> PreparedFile {
+                        acceptGenerated: Bool = false, folderPage: String? = nil, chunker: Chunker,
+                        sizeLimit: Int) -> PreparedFile {
         guard let contents else { return .tooLarge }
         let data: Data
         switch contents {
@@ -140,6 +170,13 @@ final class PreparedFiles: Sendable {
         if let previousHash, previousHash == hash { return .unchanged }
         if !acceptGenerated, let page = builtPage(of: file) {
             return .refused(SkipReason.generated("page source (\(page) was built from it and is indexed)").description)
+        }
+        // In a folder whose pages a generator built from the text files beside them, the other text files
+        // are its sources too (git's `diff-options.txt`, included into every diff command's page).
+        if !acceptGenerated, let folderPage, DocumentFormat(path: file.relativePath) != .html,
+           declaresGenerator(folderPage) {
+            return .refused(SkipReason.generated(
+                "page source (included into the pages a generator built in this folder)").description)
         }
         do {
             let document = try DocumentReader.read(data, source: file.relativePath, sizeLimit: sizeLimit,

@@ -171,17 +171,28 @@ import Testing
         #expect(!(try engine.reindex()).changedAnything)
     }
 
-    @Test func aTextSourceBesideThePageBuiltFromItIsSkipped() throws {
+    @Test func textSourcesOfAGeneratorsPagesAreSkipped() throws {
         let root = Scratch.path("asciidoc")
-        Self.write(Self.page("git-frob(1)", "<h2>DESCRIPTION</h2><p>Frobnicates the index before a commit.</p>",
-                             head: "<meta name=\"generator\" content=\"AsciiDoc 10.2.0\" />"), "git-frob.html", in: root)
-        Self.write("git-frob(1)\n===========\n\nDESCRIPTION\n-----------\nFrobnicates the index before a commit.\n", "git-frob.txt", in: root)
-        // A text file beside a hand-written page (no generator) is content of its own.
-        Self.write(Self.page("Notes", "<p>Meeting notes about frobnication.</p>"), "notes.html", in: root)
-        Self.write("Raw notes: frobnication was discussed at length.\n", "notes.txt", in: root)
+        for command in ["frob", "grok", "zap"] {
+            Self.write(Self.page("git-\(command)(1)", "<h2>DESCRIPTION</h2><p>The \(command) command edits the index before a commit.</p>",
+                                 head: "<meta name=\"generator\" content=\"AsciiDoc 10.2.0\" />"), "git-\(command).html", in: root)
+            Self.write("git-\(command)(1)\n===\n\nDESCRIPTION\n---\nThe \(command) command edits the index before a commit.\n",
+                       "git-\(command).txt", in: root)
+        }
+        // An include of those pages: no page of its own, but it lies among the sources.
+        Self.write("--frobnicate::\n\tFrobnicate the diff options.\n", "diff-options.txt", in: root)
+        // Text files beside hand-written pages (no generator) are content of their own.
+        for name in ["a", "b", "c"] {
+            Self.write(Self.page("Notes \(name)", "<p>Meeting notes \(name) about frobnication.</p>"), "notes/\(name).html", in: root)
+            Self.write("Raw notes \(name): frobnication was discussed at length.\n", "notes/\(name).txt", in: root)
+        }
         let (engine, summary) = try Self.index(root)
-        #expect(try Self.documents(engine) == ["git-frob.html", "notes.html", "notes.txt"])
-        #expect(summary.skippedFiles.map(\.reason) == ["page source (git-frob.html was built from it and is indexed)"])
+        #expect(try Self.documents(engine) == ["git-frob.html", "git-grok.html", "git-zap.html", "notes/a.html", "notes/a.txt",
+                                              "notes/b.html", "notes/b.txt", "notes/c.html", "notes/c.txt"])
+        let reasons = Dictionary(uniqueKeysWithValues: summary.skippedFiles.map { ($0.path, $0.reason) })
+        #expect(reasons["git-frob.txt"] == "page source (git-frob.html was built from it and is indexed)")
+        #expect(reasons["diff-options.txt"] == "page source (included into the pages a generator built in this folder)")
+        #expect(summary.skippedFiles.count == 4)
     }
 
     @Test func citationsLinkToThePublishedPage() throws {
