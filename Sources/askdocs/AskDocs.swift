@@ -10,7 +10,7 @@ struct AskDocs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "askdocs",
         abstract: "Ask questions of a folder of documentation; answers are quoted from it, with citations.",
-        subcommands: [Index.self, Search.self, Ask.self, REPLCommand.self, Serve.self, Eval.self],
+        subcommands: [Index.self, Search.self, Ask.self, REPLCommand.self, Serve.self, Eval.self, Model.self],
         defaultSubcommand: REPLCommand.self)
 }
 
