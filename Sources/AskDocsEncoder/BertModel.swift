@@ -1,7 +1,8 @@
 // A BERT-family encoder's forward pass: embeddings, N transformer layers (self-attention and a GELU
 // feed-forward, each with a residual and layer norm), for a batch of sequences packed end to end without
 // padding, so that every linear layer is one matrix product over all the batch's tokens (OpenBLAS sgemm)
-// and attention runs per sequence and head. The element-wise parts are loops over preallocated buffers.
+// and attention runs per sequence and head. The element-wise parts run on SIMD lanes over preallocated
+// buffers (VectorMath).
 
 import COpenBLAS
 import Foundation
@@ -51,13 +52,16 @@ struct Linear: Sendable {
     var inputs: Int
     var outputs: Int
 
-    /// y[m × out] = x[m × in] · Wᵀ + b.
-    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+    /// y[r × out] = x[r × in] · Wᵀ + b for the rows `rows` of x and y.
+    func apply(_ x: UnsafePointer<Float>, rows: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        guard !rows.isEmpty else { return }
+        let x = x + rows.lowerBound * inputs
+        let y = y + rows.lowerBound * outputs
         bias.withUnsafeBufferPointer { b in
-            for r in 0..<rows { (y + r * outputs).update(from: b.baseAddress!, count: outputs) }
+            for r in 0..<rows.count { (y + r * outputs).update(from: b.baseAddress!, count: outputs) }
         }
         weight.withUnsafeBufferPointer { w in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(outputs), Int32(inputs),
                         1, x, Int32(inputs), w.baseAddress, Int32(inputs), 1, y, Int32(outputs))
         }
     }
@@ -115,24 +119,42 @@ public struct BertModel: Sendable {
 
     /// The last layer's hidden states for `sequences` (token ids, each at most `maxPositionEmbeddings`
     /// long), packed: sequence k's rows start at the sum of the lengths before it. [tokens × hidden].
-    public func hiddenStates(_ sequences: [[Int32]]) -> [Float] {
+    ///
+    /// `workers` threads share the work: each linear layer's rows, the (sequence, head) pairs of attention,
+    /// the element-wise passes. BLAS itself runs single-threaded (see `SentenceEncoder`): its own threads
+    /// synchronise on every call, which the many small attention products made cost a fifth of the time.
+    public func hiddenStates(_ sequences: [[Int32]], workers: Int = 1) -> [Float] {
         let c = configuration
         let h = c.hiddenSize
         let lengths = sequences.map { min($0.count, c.maxPositionEmbeddings) }
         let tokens = lengths.reduce(0, +)
+        guard tokens > 0 else { return [] }
+        let offsets = lengths.indices.map { lengths[..<$0].reduce(0, +) }
         var x = [Float](repeating: 0, count: tokens * h)
-        // Embeddings: word + position + token type 0, then layer norm.
-        var row = 0
-        for (s, ids) in sequences.enumerated() {
-            for p in 0..<lengths[s] {
-                let id = Int(ids[p]) < c.vocabSize && ids[p] >= 0 ? Int(ids[p]) : 0
-                for j in 0..<h {
-                    x[row * h + j] = wordEmbeddings[id * h + j] + positionEmbeddings[p * h + j] + tokenTypeEmbeddings[j]
+        // Embeddings: word + position + token type 0.
+        x.withUnsafeMutableBufferPointer { xp in
+            wordEmbeddings.withUnsafeBufferPointer { we in
+                positionEmbeddings.withUnsafeBufferPointer { pe in
+                    tokenTypeEmbeddings.withUnsafeBufferPointer { te in
+                        for (s, ids) in sequences.enumerated() {
+                            for p in 0..<lengths[s] {
+                                let id = ids[p] >= 0 && Int(ids[p]) < c.vocabSize ? Int(ids[p]) : 0
+                                let row = xp.baseAddress! + (offsets[s] + p) * h
+                                for j in 0..<h { row[j] = we[id * h + j] + pe[p * h + j] + te[j] }
+                            }
+                        }
+                    }
                 }
-                row += 1
             }
         }
-        Self.layerNorm(&x, rows: tokens, width: h, embeddingNorm, eps: c.layerNormEps)
+        let workers = max(1, min(workers, tokens))
+        let rowRanges = Self.split(tokens, into: workers)
+        let heads = c.numAttentionHeads
+        let dh = h / heads
+        let scale = 1 / Float(dh).squareRoot()
+        let longest = lengths.max() ?? 0
+        let pairs = lengths.indices.flatMap { s in (0..<heads).map { (s, $0) } }
+        let eps = c.layerNormEps
 
         var q = [Float](repeating: 0, count: tokens * h)
         var k = [Float](repeating: 0, count: tokens * h)
@@ -140,97 +162,91 @@ public struct BertModel: Sendable {
         var context = [Float](repeating: 0, count: tokens * h)
         var projected = [Float](repeating: 0, count: tokens * h)
         var inner = [Float](repeating: 0, count: tokens * c.intermediateSize)
-        let longest = lengths.max() ?? 0
-        var scores = [Float](repeating: 0, count: longest * longest)
-        let heads = c.numAttentionHeads
-        let dh = h / heads
-        let scale = 1 / Float(dh).squareRoot()
+        var scores = [Float](repeating: 0, count: workers * longest * longest)
 
-        for layer in layers {
-            x.withUnsafeBufferPointer { xp in
-                layer.query.apply(xp.baseAddress!, rows: tokens, into: &q)
-                layer.key.apply(xp.baseAddress!, rows: tokens, into: &k)
-                layer.value.apply(xp.baseAddress!, rows: tokens, into: &v)
+        x.withUnsafeMutableBufferPointer { xb in
+        q.withUnsafeMutableBufferPointer { qb in
+        k.withUnsafeMutableBufferPointer { kb in
+        v.withUnsafeMutableBufferPointer { vb in
+        context.withUnsafeMutableBufferPointer { cb in
+        projected.withUnsafeMutableBufferPointer { pb in
+        inner.withUnsafeMutableBufferPointer { ib in
+        scores.withUnsafeMutableBufferPointer { sb in
+            // Each worker writes only its own rows (or its own heads' columns) of these buffers.
+            let b = Buffers(x: xb.baseAddress!, q: qb.baseAddress!, k: kb.baseAddress!, v: vb.baseAddress!,
+                            context: cb.baseAddress!, projected: pb.baseAddress!, inner: ib.baseAddress!,
+                            scores: sb.baseAddress!)
+            /// Runs `body(rows)` for each worker's share of the rows, in parallel.
+            func rows(_ body: @Sendable (Range<Int>) -> Void) {
+                if workers == 1 { body(0..<tokens); return }
+                DispatchQueue.concurrentPerform(iterations: workers) { body(rowRanges[$0]) }
             }
-            // Attention per sequence and head: scores = Q·Kᵀ/√d, softmax by row, context = scores·V.
-            var offset = 0
-            for len in lengths {
-                for head in 0..<heads {
-                    let base = offset * h + head * dh
-                    q.withUnsafeBufferPointer { qp in
-                        k.withUnsafeBufferPointer { kp in
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(len), Int32(len), Int32(dh), scale,
-                                        qp.baseAddress! + base, Int32(h), kp.baseAddress! + base, Int32(h), 0, &scores, Int32(len))
-                        }
-                    }
-                    Self.softmaxRows(&scores, rows: len, width: len)
-                    v.withUnsafeBufferPointer { vp in
-                        context.withUnsafeMutableBufferPointer { cp in
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(len), Int32(dh), Int32(len), 1,
-                                        scores, Int32(len), vp.baseAddress! + base, Int32(h), 0, cp.baseAddress! + base, Int32(h))
-                        }
+            let embeddingNorm = self.embeddingNorm
+            rows { r in Self.layerNorm(b.x, rows: r, width: h, embeddingNorm, eps: eps) }
+            for layer in layers {
+                rows { r in
+                    layer.query.apply(b.x, rows: r, into: b.q)
+                    layer.key.apply(b.x, rows: r, into: b.k)
+                    layer.value.apply(b.x, rows: r, into: b.v)
+                }
+                // Attention per sequence and head: scores = Q·Kᵀ/√d, softmax by row, context = scores·V.
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    let scratch = b.scores + w * longest * longest
+                    var i = w
+                    while i < pairs.count {
+                        let (s, head) = pairs[i]
+                        let len = lengths[s]
+                        let base = offsets[s] * h + head * dh
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(len), Int32(len), Int32(dh), scale,
+                                    b.q + base, Int32(h), b.k + base, Int32(h), 0, scratch, Int32(len))
+                        Self.softmaxRows(scratch, rows: len, width: len)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(len), Int32(dh), Int32(len), 1,
+                                    scratch, Int32(len), b.v + base, Int32(h), 0, b.context + base, Int32(h))
+                        i += workers
                     }
                 }
-                offset += len
+                let inner = c.intermediateSize
+                rows { r in
+                    layer.attentionOutput.apply(b.context, rows: r, into: b.projected)
+                    Self.addRows(b.projected, b.x, rows: r, width: h)
+                    Self.layerNorm(b.projected, rows: r, width: h, layer.attentionNorm, eps: eps)
+                    layer.intermediate.apply(b.projected, rows: r, into: b.inner)
+                    Self.gelu(b.inner + r.lowerBound * inner, count: r.count * inner)
+                    layer.output.apply(b.inner, rows: r, into: b.x)
+                    Self.addRows(b.x, b.projected, rows: r, width: h)
+                    Self.layerNorm(b.x, rows: r, width: h, layer.outputNorm, eps: eps)
+                }
             }
-            context.withUnsafeBufferPointer { layer.attentionOutput.apply($0.baseAddress!, rows: tokens, into: &projected) }
-            Self.add(&projected, x)
-            Self.layerNorm(&projected, rows: tokens, width: h, layer.attentionNorm, eps: c.layerNormEps)
-            projected.withUnsafeBufferPointer { layer.intermediate.apply($0.baseAddress!, rows: tokens, into: &inner) }
-            Self.gelu(&inner)
-            inner.withUnsafeBufferPointer { layer.output.apply($0.baseAddress!, rows: tokens, into: &x) }
-            Self.add(&x, projected)
-            Self.layerNorm(&x, rows: tokens, width: h, layer.outputNorm, eps: c.layerNormEps)
-        }
+        }}}}}}}}
         return x
     }
 
-    static func add(_ a: inout [Float], _ b: [Float]) {
-        a.withUnsafeMutableBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                for i in 0..<ap.count { ap[i] += bp[i] }
+    /// The forward pass's working memory, shared by the workers, each of which writes its own part.
+    struct Buffers: @unchecked Sendable {
+        let x, q, k, v, context, projected, inner, scores: UnsafeMutablePointer<Float>
+    }
+
+    /// `n` rows in `parts` nearly equal ranges.
+    static func split(_ n: Int, into parts: Int) -> [Range<Int>] {
+        (0..<parts).map { i in (n * i / parts)..<(n * (i + 1) / parts) }
+    }
+
+    static func addRows(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, rows: Range<Int>, width: Int) {
+        for i in (rows.lowerBound * width)..<(rows.upperBound * width) { a[i] += b[i] }
+    }
+
+    static func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Range<Int>, width: Int, _ w: LayerNormWeights, eps: Float) {
+        w.gamma.withUnsafeBufferPointer { g in
+            w.beta.withUnsafeBufferPointer { b in
+                VectorMath.layerNorm(x, rows: rows, width: width, gamma: g.baseAddress!, beta: b.baseAddress!, eps: eps)
             }
         }
     }
 
-    static func layerNorm(_ x: inout [Float], rows: Int, width: Int, _ w: LayerNormWeights, eps: Float) {
-        x.withUnsafeMutableBufferPointer { xp in
-            w.gamma.withUnsafeBufferPointer { g in
-                w.beta.withUnsafeBufferPointer { b in
-                    for r in 0..<rows {
-                        let row = xp.baseAddress! + r * width
-                        var mean: Float = 0
-                        for j in 0..<width { mean += row[j] }
-                        mean /= Float(width)
-                        var variance: Float = 0
-                        for j in 0..<width { let d = row[j] - mean; variance += d * d }
-                        let inv = 1 / (variance / Float(width) + eps).squareRoot()
-                        for j in 0..<width { row[j] = (row[j] - mean) * inv * g[j] + b[j] }
-                    }
-                }
-            }
-        }
+    static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        VectorMath.softmaxRows(x, rows: rows, width: width)
     }
 
-    static func softmaxRows(_ x: inout [Float], rows: Int, width: Int) {
-        x.withUnsafeMutableBufferPointer { xp in
-            for r in 0..<rows {
-                let row = xp.baseAddress! + r * width
-                var m = -Float.infinity
-                for j in 0..<width { m = max(m, row[j]) }
-                var sum: Float = 0
-                for j in 0..<width { let e = expf(row[j] - m); row[j] = e; sum += e }
-                let inv = 1 / sum
-                for j in 0..<width { row[j] *= inv }
-            }
-        }
-    }
-
-    /// GELU as BERT defines it: x·Φ(x), with the exact error function.
-    static func gelu(_ x: inout [Float]) {
-        x.withUnsafeMutableBufferPointer { xp in
-            let r: Float = 1 / Float(2).squareRoot()
-            for i in 0..<xp.count { let v = xp[i]; xp[i] = 0.5 * v * (1 + erff(v * r)) }
-        }
-    }
+    /// GELU as BERT defines it: x·Φ(x), with the error function.
+    static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) { VectorMath.gelu(x, count: count) }
 }

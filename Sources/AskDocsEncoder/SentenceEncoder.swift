@@ -24,7 +24,9 @@ public final class SentenceEncoder: Sendable {
         }
     }
 
-    public init(modelDirectory: URL) throws {
+    public init(modelDirectory: URL, workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        Self.singleThreadedBLAS
+        self.workers = max(1, workers)
         func file(_ name: String) throws -> Data {
             let url = modelDirectory.appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: url.path) else { throw LoadError.missingFile(name) }
@@ -54,8 +56,11 @@ public final class SentenceEncoder: Sendable {
         model = try BertModel(configuration: configuration, weights: weights)
     }
 
-    /// BLAS threads: the encoder's matrix products use this many cores (OpenBLAS' default is all of them).
-    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(n, 1))) }
+    /// Threads one `embed` call uses (the machine's cores by default).
+    public let workers: Int
+
+    /// BLAS runs single-threaded: the encoder splits the work itself (see `BertModel.hiddenStates`).
+    static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
     /// One unit vector per text, in order. Texts are encoded in batches of about `batchTokens` tokens,
     /// sorted by length so that attention's per-sequence work stays even.
@@ -76,7 +81,7 @@ public final class SentenceEncoder: Sendable {
                 end += 1
             }
             let batch = order[start..<end].map { ids[$0] }
-            let states = model.hiddenStates(batch)
+            let states = model.hiddenStates(batch, workers: workers)
             let h = dimension
             var row = 0
             for (k, index) in order[start..<end].enumerated() {

@@ -53,7 +53,7 @@ struct ModelSpeed: ParsableCommand {
     @Argument(help: "One text per line.")
     var file: String
 
-    @Option(name: .long, help: "BLAS threads (default: OpenBLAS' own, all cores).")
+    @Option(name: .long, help: "Threads (default: the machine's cores).")
     var threads: Int?
 
     @Option(name: .long, help: "Tokens per batch.")
@@ -61,8 +61,9 @@ struct ModelSpeed: ParsableCommand {
 
     func run() throws {
         let dir = ModelStore.directory()
-        let encoder = try CLIError.reporting { try SentenceEncoder(modelDirectory: dir) }
-        if let threads { SentenceEncoder.setThreads(threads) }
+        let encoder = try CLIError.reporting {
+            try SentenceEncoder(modelDirectory: dir, workers: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        }
         let texts = try queries(nil, batch: file)
         let ids = texts.map { encoder.tokenizer.ids($0, maxLength: encoder.maxLength) }
         let tokens = ids.reduce(0) { $0 + $1.count }

@@ -129,3 +129,47 @@ func fixture(_ name: String) throws -> Data {
         #expect(throws: WordPieceTokenizer.LoadError.self) { try WordPieceTokenizer(vocabularyText: "a\nb\n") }
     }
 }
+
+@Suite struct VectorMathTests {
+    @Test func expAndErfAgreeWithLibm() {
+        var worstExp: Float = 0, worstErf: Float = 0
+        var x: Float = -87
+        while x <= 0 {
+            let e = VectorMath.exp(Lanes(repeating: x))[0]
+            worstExp = max(worstExp, abs(e - expf(x)) / expf(x))
+            x += 0.013
+        }
+        x = -6
+        while x <= 6 {
+            worstErf = max(worstErf, abs(VectorMath.erf(Lanes(repeating: x))[0] - erff(x)))
+            x += 0.0007
+        }
+        #expect(worstExp < 3e-7)   // relative: a few ulps
+        #expect(worstErf < 5e-7)   // absolute: Abramowitz & Stegun's 1.5e-7 plus float rounding
+    }
+
+    @Test func softmaxLayerNormAndGELU() {
+        var row: [Float] = (0..<19).map { Float($0) * 0.7 - 5 }
+        let reference = row.map { expf($0 - row.max()!) }
+        let total = reference.reduce(0, +)
+        row.withUnsafeMutableBufferPointer { VectorMath.softmaxRows($0.baseAddress!, rows: 1, width: 19) }
+        #expect(zip(row, reference).allSatisfy { abs($0 - $1 / total) < 1e-6 })
+        var values: [Float] = (0..<21).map { Float($0) * 0.5 - 5 }
+        values.withUnsafeMutableBufferPointer { VectorMath.gelu($0.baseAddress!, count: 21) }
+        for (i, v) in values.enumerated() {
+            let x = Float(i) * 0.5 - 5
+            #expect(abs(v - 0.5 * x * (1 + erff(x / Float(2).squareRoot()))) < 1e-6)
+        }
+        var matrix: [Float] = (0..<20).map { Float($0 * $0 % 7) }
+        let gamma = [Float](repeating: 2, count: 10), beta = [Float](repeating: 1, count: 10)
+        matrix.withUnsafeMutableBufferPointer {
+            VectorMath.layerNorm($0.baseAddress!, rows: 0..<2, width: 10, gamma: gamma, beta: beta, eps: 1e-12)
+        }
+        for r in 0..<2 {
+            let row = matrix[(r * 10)..<(r * 10 + 10)].map { ($0 - 1) / 2 }
+            let mean = row.reduce(0, +) / 10
+            let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 10
+            #expect(abs(mean) < 1e-5 && abs(variance - 1) < 1e-4)
+        }
+    }
+}
