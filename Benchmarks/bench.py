@@ -3,7 +3,7 @@
 start, HTTP and scaling. Run it through `Benchmarks/run` (which installs what it needs); it writes
 Benchmarks/results.md, Benchmarks/results.json and Benchmarks/scaling.png. Not part of `swift test`.
 
-    Benchmarks/run [--runs 3] [--only build,incremental,query,cold,http,scaling] [--work /tmp/askdocs-bench]
+    Benchmarks/run [--runs 3] [--only build,build-python,incremental,query,cold,http,scaling] [--work /tmp/askdocs-bench]
 
 Every speed figure is set beside a peer or a limit measured in the same run on the same data. Runs are
 repeated (--runs) and reported as median (min–max): the machines are 2-core and noisy.
@@ -20,7 +20,7 @@ VENV_PY = os.path.join(REPO, ".venv-peers/bin/python")
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--runs", type=int, default=3)
-ap.add_argument("--only", default="build,incremental,query,cold,http,scaling")
+ap.add_argument("--only", default="build,build-python,incremental,query,cold,http,scaling")
 ap.add_argument("--work", default="/tmp/askdocs-bench")
 ap.add_argument("--scales", default="1,2,4,8")
 ap.add_argument("--http-seconds", type=int, default=10)
@@ -139,7 +139,7 @@ def wall_ms(cmd):
 def corpus_mb(root):
     total = 0
     for dirpath, _, files in os.walk(root):
-        total += sum(os.path.getsize(os.path.join(dirpath, f)) for f in files if not f.startswith("."))
+        total += sum(os.lstat(os.path.join(dirpath, f)).st_size for f in files if not f.startswith("."))
     return total / 1e6
 
 
@@ -300,6 +300,28 @@ def section_build():
             add(f"{engine} (AskDocs' chunk texts, in memory)", r["build_wall_s"], r["build_cpu_s"], rss, text_mb)
             results.setdefault("peer_queries", {}).setdefault(engine, []).append(r["query_ms"])
     results["build"] = rows
+
+
+def section_build_python():
+    """One Debian docs folder as installed (python3.11-doc's html: 1,000 files, half of them Sphinx's
+    _sources copies), AskDocs and the naive peer alternating."""
+    corpus = os.path.join(base_corpus(), "python")
+    scratch = os.path.join(args.work, "build-python.sqlite")
+    rows = {}
+    for run in range(args.runs):
+        log(f"build-python: run {run + 1}/{args.runs}")
+        for name, cmd in (("AskDocs (`askdocs index`)", None),
+                          ("naive peer (`naive_askdocs.py index`)",
+                           [sys.executable, os.path.join(PEERS, "naive_askdocs.py"), "index", "--corpus", corpus,
+                            "--index", scratch])):
+            wall, cpu, rss, _ = askdocs_index(corpus, scratch) if cmd is None else timed(cmd)
+            r = rows.setdefault(name, {"wall": [], "cpu": [], "rss": []})
+            r["wall"].append(wall), r["cpu"].append(cpu), r["rss"].append(rss)
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(scratch + suffix):
+                    os.remove(scratch + suffix)
+    files = sum(len(f) for _, _, f in os.walk(corpus))
+    results["build_python"] = {"files": files, "rows": rows}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -675,6 +697,16 @@ def report():
             L.append(f"| {name} | {fmt(w, '', 2)} | {fmt(med(r['cpu']), '', 2)} | {fmt(med(r['rss']), '', 0)} | "
                      f"{r['input_mb'] / w[0]:.1f} | {ratio} |")
         L.append("")
+    if "build_python" in results:
+        b = results["build_python"]
+        L.append(f"### 1b. Full index build, python3.11-doc's html folder as installed ({b['files']:,} files)\n")
+        L.append("| system | wall s | CPU s | peak RSS MB |\n|---|---:|---:|---:|")
+        for name, r in b["rows"].items():
+            L.append(f"| {name} | {fmt(med(r['wall']), '', 2)} | {fmt(med(r['cpu']), '', 2)} | {fmt(med(r['rss']), '', 0)} |")
+        a, n = (statistics.median(r["wall"]) for r in b["rows"].values())
+        ratios = [y / x for x, y in zip(*(r["wall"] for r in b["rows"].values()))]
+        L.append(f"\nAskDocs is {n / a:.1f}× faster (median of run-by-run ratios {statistics.median(ratios):.1f}×, "
+                 f"{min(ratios):.1f}–{max(ratios):.1f}).\n")
     if "incremental" in results:
         r = results["incremental"]
         L.append(f"### 2. Incremental reindex, whole process (`askdocs index`), {r['scale']}× corpus: "
@@ -751,7 +783,7 @@ def section_scaled_corpora():
         scaled_corpus(k)
 
 
-STEPS = {"report": lambda: plot_scaling(results["scaling"]) if "scaling" in results else None, "corpora": section_scaled_corpora, "build": section_build, "incremental": section_incremental, "query": section_query,
+STEPS = {"report": lambda: plot_scaling(results["scaling"]) if "scaling" in results else None, "corpora": section_scaled_corpora, "build": section_build, "build-python": section_build_python, "incremental": section_incremental, "query": section_query,
          "cold": section_cold, "http": section_http, "scaling": section_scaling}
 if SECTIONS != ["report"]:  # `--only report` re-renders results.md from results.json
     results["written"] = datetime.date.today().isoformat()
