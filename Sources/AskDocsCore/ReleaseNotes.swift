@@ -37,11 +37,17 @@ public enum ReleaseNotes {
         var t = Substring(text.lowercased())
         if t.count > 2, t.first!.isLetter, t.dropFirst().first == "." { t = t.dropFirst(2) }
         let s = t.drop { $0.isNumber || $0 == "." || $0 == " " }
-        if titlePrefixes.contains(where: s.hasPrefix) { return true }
-        // "Version 5.2.0", "Release 15.1", "v4.0.0 (2016-11-04)": a heading that is a version and little else.
+        // A whole word or phrase: "News", not "Newsletter".
+        if titlePrefixes.contains(where: { s.hasPrefix($0) && !(s.dropFirst($0.count).first?.isLetter ?? false) }) {
+            return true
+        }
+        // "Version 5.2.0", "Release 15.1", "v4.0.0 (2016-11-04)": a heading that is a version and little else
+        // ("v" only before a dotted number: "V8 engine" is not one).
         for word in ["version ", "release ", "v"] where s.hasPrefix(word) {
             let rest = s.dropFirst(word.count)
-            if let first = rest.first, first.isNumber, rest.split(separator: " ").count <= 3 { return true }
+            let number = rest.prefix { !$0.isWhitespace }
+            guard let first = number.first, first.isNumber, rest.split(separator: " ").count <= 3 else { continue }
+            if word != "v" || number.contains(".") { return true }
         }
         return false
     }

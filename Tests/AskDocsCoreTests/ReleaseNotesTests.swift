@@ -25,6 +25,9 @@ import Testing
         #expect(!history("sql-release-savepoint.html", "RELEASE SAVEPOINT"))
         #expect(!history("guide.html", "Guide", ["Versioning your API with headers and routes"]))
         #expect(!history("newsletter.html", "Writing a newsletter"))
+        #expect(!history("guide.html", "Newsletters and mailing lists"))
+        #expect(!history("engines.html", "Engines", ["V8 engine"]))
+        #expect(history("guide.html", "Guide", ["News"]))
     }
 
     @Test func questionsAboutVersionsAndChangesAreNotDemoted() {
