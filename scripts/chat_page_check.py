@@ -3,7 +3,9 @@
 questions, waits for answers, checks the answer text, the citation link and its passage, a follow-up that
 uses the conversation, an abstention, and the layout on a phone-sized window.
 
-    python3 scripts/chat_page_check.py http://127.0.0.1:8080/ [--screenshot FILE.png]
+    python3 scripts/chat_page_check.py http://127.0.0.1:8080/ [--screenshot FILE.png] [--with-url-page]
+
+(--with-url-page: the corpus also holds the test's warp.html, whose citation must open its published page.)
 """
 import sys
 from selenium import webdriver
@@ -68,6 +70,16 @@ try:
     text = turn.find_element(By.CLASS_NAME, "answer-text").text
     check("couldn't find" in text and not turn.find_elements(By.CSS_SELECTOR, "a.citation"),
           f"clear abstention, no citation: {text}")
+    check(not driver.find_elements(By.CSS_SELECTOR, "#turn-1 a.open-page"),
+          "no 'open page' link for a page whose address is unknown")
+
+    if "--with-url-page" in sys.argv:
+        # The test corpus has warp.html, which declares https://docs.example.org/warp.html as its address.
+        turn = ask("what do warp coils need?", 5)
+        opens = turn.find_elements(By.CSS_SELECTOR, "a.open-page")
+        check(len(opens) == 1 and opens[0].get_attribute("href") == "https://docs.example.org/warp.html#coils"
+              and opens[0].get_attribute("target") == "_blank" and "noopener" in (opens[0].get_attribute("rel") or ""),
+              f"a citation with a known address opens the page in a new tab: {[o.get_attribute('href') for o in opens]}")
 
     width, viewport = driver.execute_script(
         "return [document.documentElement.scrollWidth, window.innerWidth]")

@@ -207,12 +207,19 @@ import Testing
     /// follow-up and an abstention (`scripts/chat_page_check.py`).
     @Test(.enabled(if: chromiumIsReady, "needs chromium, chromium-driver and python3 selenium"))
     func chatPageInChromium() async throws {
-        try await withServer(live: true) { fx, client in
+        // A page that declares where it is published: its citation gets an "open page" link.
+        let page = """
+            <html><head><title>Warp drive</title><link rel="canonical" href="https://docs.example.org/warp.html"></head>
+            <body><h1>Warp drive</h1><h2 id="coils">Coils</h2><p>Warp coils need dilithium crystals to hold a stable field.</p></body></html>
+            """
+        try await withServer(live: true, configure: { c in
+            try? Data(page.utf8).write(to: URL(fileURLWithPath: c.corpusPath!).appendingPathComponent("warp.html"))
+        }) { fx, client in
             let port = try #require(client.port)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", Fixture.repo.appendingPathComponent("scripts/chat_page_check.py").path,
-                                 "http://127.0.0.1:\(port)/"]
+                                 "http://127.0.0.1:\(port)/", "--with-url-page"]
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output
