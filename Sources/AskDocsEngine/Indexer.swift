@@ -67,9 +67,11 @@ public struct IndexPlan: Sendable {
     public var vanished: [StoredDocument]
     /// Files a user's include rule names: indexed even when their content says a generator wrote them.
     public var forced: Set<PathKey> = []
-    /// The user's include patterns, as remembered: when they change, every file is read again.
+    /// The user's include patterns: when they change, every file is read again.
     public var includeRules: String = ""
-    public var isCurrent: Bool { toRead.isEmpty && vanished.isEmpty }
+    /// Whether they differ from those the index was built with (a `!` line of `.askdocsignore` edited).
+    public var includeRulesChanged = false
+    public var isCurrent: Bool { toRead.isEmpty && vanished.isEmpty && !includeRulesChanged }
 }
 
 public enum Indexer {
@@ -175,7 +177,8 @@ public enum Indexer {
             }
         }
         return IndexPlan(files: kept, scanSkipped: skipped + unsupported + knownSkipped, stored: stored,
-                         toRead: toRead, vanished: vanished, forced: forced, includeRules: rules.includeFingerprint)
+                         toRead: toRead, vanished: vanished, forced: forced, includeRules: rules.includeFingerprint,
+                         includeRulesChanged: rules.includeFingerprint != (try index.meta("include_rules") ?? ""))
     }
 
     /// Reads a file's bytes with open(2) and read(2): not a memory map, since a file truncated by another
@@ -232,7 +235,7 @@ public enum Indexer {
         // Pages' URLs are resolved as they are written: another base URL rewrites them all.
         let storedBase = try index.meta("base_url") ?? ""
         let base = baseURL ?? storedBase
-        if !full, plan.includeRules != (try index.meta("include_rules") ?? "") || base != storedBase {
+        if !full, plan.includeRulesChanged || base != storedBase {
             full = true
             summary.full = true
             plan = try Self.plan(corpus: corpus, index: index, full: true, filters: filters)

@@ -139,6 +139,16 @@ import Testing
         _ = try engine.reindex(filters: IndexFilters(include: [""], exclude: [""]))
         docs = try Self.documents(engine)
         #expect(!docs.contains("genindex.html") && docs.contains("guide/install.html"))
+        // A `!` line taken out of .askdocsignore makes the index stale (an `ask` updates it) although no file
+        // changed, and the generated page it had brought in goes.
+        Self.write("drafts/\n!genindex.html\n", ".askdocsignore", in: root)
+        _ = try engine.reindex()
+        #expect(try Self.documents(engine).contains("genindex.html"))
+        Self.write("drafts/\n", ".askdocsignore", in: root)
+        #expect(try engine.staleness()?.isCurrent == false)
+        _ = try engine.reindex()
+        #expect(!(try Self.documents(engine)).contains("genindex.html"))
+        #expect(try engine.staleness()?.isCurrent == true)
     }
 
     @Test func aFileRepeatingAnothersTextIsIndexedOnceTheFirstByPath() throws {
