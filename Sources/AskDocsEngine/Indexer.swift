@@ -201,12 +201,6 @@ public enum Indexer {
         }
     }
 
-    /// Updates `index` from the folder `corpus`. `full` rebuilds every document from scratch. `read` is
-    /// how file bytes are loaded (tests substitute one that changes the corpus mid-run); it is called from
-    /// one background thread, file after file in the plan's order.
-    ///
-    /// Reading, hashing, parsing and chunking run ahead on other threads (`PreparedFiles`) while this
-    /// thread writes to SQLite, which takes one writer: on 2 cores that halves a full build's wall time.
     /// Where a page is published: its own canonical http(s) URL, else `baseURL` joined with its path, else
     /// whatever absolute URL it declared (Debian's Sphinx pages point at their `file://` place).
     public static func pageURL(declared: String?, source: String, baseURL: String?) -> String? {
@@ -218,6 +212,12 @@ public enum Indexer {
         return declared
     }
 
+    /// Updates `index` from the folder `corpus`. `full` rebuilds every document from scratch. `read` is
+    /// how file bytes are loaded (tests substitute one that changes the corpus mid-run); it is called from
+    /// one background thread, file after file in the plan's order.
+    ///
+    /// Reading, hashing, parsing and chunking run ahead on other threads (`PreparedFiles`) while this
+    /// thread writes to SQLite, which takes one writer: on 2 cores that halves a full build's wall time.
     public static func run(corpus: String, index: SearchIndex, full: Bool = false, filters: IndexFilters? = nil,
                            baseURL: String? = nil,
                            chunker: Chunker = Chunker(),
