@@ -42,7 +42,10 @@ let package = Package(
         // Pure pipeline types, text analysis, ranking and answering: no I/O, no SQLite.
         .target(name: "AskDocsCore", dependencies: ["CStemmer"]),
         // Text → unit vectors: a BERT-family sentence encoder (WordPiece, safetensors, OpenBLAS).
-        .target(name: "AskDocsEncoder", dependencies: ["COpenBLAS"]),
+        // Optimised in debug builds too: unoptimised, its loops run ~50× slower and the tests that embed a
+        // corpus would take minutes.
+        .target(name: "AskDocsEncoder", dependencies: ["COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // file → Document → Section → Chunk (readers for .txt, .md, .html; the Chunker).
         .target(name: "AskDocsIngest", dependencies: ["AskDocsCore", "CLibXML2", "CCmarkGFM"]),
         // All SQL: schema, incremental writes, FTS5 candidate search.

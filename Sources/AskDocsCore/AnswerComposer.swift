@@ -32,6 +32,8 @@ public struct AnswerParameters: Sendable, Equatable {
     /// Abstain when a word of the question is in no chunk of the corpus ("JIT" in a corpus that never
     /// says it): whatever the best passage says of the other words, it cannot be about that.
     public var abstainOnUnknownWord = true
+    /// The fitted answer-or-abstain model, used when passages carry their similarity to the question.
+    public var abstention: AbstentionModel? = .fitted
     public init() {}
     public static let `default` = AnswerParameters()
 
@@ -46,15 +48,20 @@ public enum AnswerComposer {
                                absentIdentifiers: [String] = [],
                                followingChunks: [Int64: Candidate] = [:],
                                parameters p: AnswerParameters = .default) -> Answer {
+        var abstentionEvidence: AbstentionEvidence?
         func abstain(_ considered: [ScoredSentence], coverage: Double) -> Answer {
-            Answer(question: question, text: "I couldn't find that in the corpus.", abstained: true, citations: [],
-                   passages: passages, consideredSentences: considered, evidenceCoverage: coverage)
+            var answer = Answer(question: question, text: "I couldn't find that in the corpus.", abstained: true, citations: [],
+                                passages: passages, consideredSentences: considered, evidenceCoverage: coverage)
+            answer.abstentionEvidence = abstentionEvidence
+            return answer
         }
         guard !query.concepts.isEmpty, let top = passages.first else { return abstain([], coverage: 0) }
+        // With similarities, the fitted model weighs all the evidence; without, the word rules decide.
+        let model = top.features["similarity"] != nil ? p.abstention : nil
         // A word written as a name, or an identifier (`pool_maxsize`), that the corpus never has.
-        if p.abstainOnUnknownWord, !absentIdentifiers.isEmpty || !unknownWords(query: query, statistics: statistics).isEmpty {
-            return abstain([], coverage: 0)
-        }
+        let unknownName = p.abstainOnUnknownWord
+            && (!absentIdentifiers.isEmpty || !unknownWords(query: query, statistics: statistics).isEmpty)
+        if unknownName && model == nil { return abstain([], coverage: 0) }
         let topScore = max(top.score, 1e-9)
         let termIndex = ConceptMatcher.TermIndex(query.concepts)
         let reading = Array(passages.prefix(p.passagesToRead))
@@ -135,12 +142,19 @@ public enum AnswerComposer {
         // Evidence: what the best sentence and its passage together say of the question.
         let bestPassage = reading[best.0.passageIndex]
         let evidence = max(best.0.coverage, min(bestPassage.features["coverage"] ?? 0, best.0.coverage + 0.25))
-        if evidence < p.abstainThreshold(concepts: query.concepts.count) { return abstain(sentences, coverage: evidence) }
+        let threshold = p.abstainThreshold(concepts: query.concepts.count)
         // A word read as another ("twine" as "twice") stands for the word asked only if the evidence says
         // the correction: otherwise the question's own word is in no chunk, and the answer is about the
         // rest of it.
         let evidenceConcepts = Set(bestPassage.matchedConcepts)
-        if query.corrections.contains(where: { !evidenceConcepts.contains($0.readAs) }) {
+        let unsupportedCorrection = query.corrections.contains(where: { !evidenceConcepts.contains($0.readAs) })
+        abstentionEvidence = AbstentionEvidence(
+            coverageMargin: evidence - threshold, topSimilarity: top.features["similarity"] ?? 0,
+            bestSimilarity: reading.compactMap { $0.features["similarity"] }.max() ?? 0,
+            unknownName: unknownName, unsupportedCorrection: unsupportedCorrection)
+        if let model, let abstentionEvidence {
+            if model.abstains(abstentionEvidence) { return abstain(sentences, coverage: evidence) }
+        } else if evidence < threshold || unsupportedCorrection {
             return abstain(sentences, coverage: evidence)
         }
 
@@ -148,8 +162,10 @@ public enum AnswerComposer {
         // entry in the reference, each entry's first sentence, under its signature, is the answer.
         if query.isComparison, let side = entryComparison(query: query, passages: passages,
                                                           limit: p.maxAnswerCharacters) {
-            return Answer(question: question, text: side.text, abstained: false, citations: side.citations,
-                          passages: passages, consideredSentences: sentences, evidenceCoverage: evidence)
+            var answer = Answer(question: question, text: side.text, abstained: false, citations: side.citations,
+                                passages: passages, consideredSentences: sentences, evidenceCoverage: evidence)
+            answer.abstentionEvidence = abstentionEvidence
+            return answer
         }
 
         var picked = [best]
@@ -279,8 +295,10 @@ public enum AnswerComposer {
             let cand = reading[i].candidate
             return Citation(source: cand.source, title: cand.title, section: cand.sectionLabel, anchor: cand.anchor, url: cand.url)
         }
-        return Answer(question: question, text: text, abstained: false, citations: citations, passages: passages,
-                      consideredSentences: sentences, evidenceCoverage: evidence)
+        var answer = Answer(question: question, text: text, abstained: false, citations: citations, passages: passages,
+                            consideredSentences: sentences, evidenceCoverage: evidence)
+        answer.abstentionEvidence = abstentionEvidence
+        return answer
     }
 
     /// The words an example's lines are chosen by: the question's (1), and those the sentence announcing

@@ -229,6 +229,8 @@ public struct Answer: Sendable, Equatable {
     /// Sentences considered, best first (for `:why`).
     public var consideredSentences: [ScoredSentence]
     public var evidenceCoverage: Double
+    /// What the answer-or-abstain decision read (nil when it stopped before weighing evidence).
+    public var abstentionEvidence: AbstentionEvidence?
     public init(question: String, text: String, abstained: Bool, citations: [Citation],
                 passages: [RankedPassage], consideredSentences: [ScoredSentence], evidenceCoverage: Double) {
         self.question = question

@@ -2,6 +2,7 @@
 // corpus, searches (FTS5 candidates → PassageRanker) and answers (→ AnswerComposer).
 
 import AskDocsCore
+import AskDocsEncoder
 import AskDocsIndex
 import AskDocsIngest
 import Foundation
@@ -59,6 +60,17 @@ public final class Engine {
     public var correctsTypos = true
     /// Tells misspellings from English words the corpus does not use.
     public var spellChecker = SpellChecker.english
+    /// Whether questions are also compared with the chunks' vectors (when the index has them all and the
+    /// model is installed) and the vector pass runs after indexing; false: words alone (`--no-vectors`).
+    public var usesVectors = true
+    /// How many of the chunks nearest the question join the lexical candidates.
+    public var nearestCount = 50
+    public var fusionWeights = FusionWeights.fitted
+    /// Keeps each passage's fusion features in its `features` ("f.<name>"), for fitting the weights.
+    public var keepsFusionFeatures = false
+    /// The index's vectors in memory, with the generation (text and vector commits) they were read at;
+    /// nil vectors: the index has none, or not for every chunk yet, or the model is missing.
+    var vectorCache: (generation: String, vectors: ChunkVectors?)?
 
     /// Opens (creating if needed) the index at `indexPath` for the corpus at `corpusPath` (nil: the folder
     /// recorded in the index).
@@ -69,6 +81,9 @@ public final class Engine {
         self.corpusPath = try Self.reportingDamage(indexPath) { try corpusPath ?? index.meta("corpus_root") }
         applyOverrides(ProcessInfo.processInfo.environment["ASKDOCS_RANKING"] ?? "")
     }
+
+    /// The sentence encoder, when vectors are in use and the model is installed.
+    public var encoder: SentenceEncoder? { usesVectors ? ModelStore.sharedEncoder() : nil }
 
     /// Opens an existing index for queries only (the server's readers): no corpus checks, no writes.
     public init(readingAt indexPath: String) throws {
@@ -82,6 +97,12 @@ public final class Engine {
     /// Development knob for tuning experiments: `ASKDOCS_RANKING="coverage=0.2,window=0,pool=200"`.
     /// The shipped defaults are the values in RankingParameters and AnswerParameters.
     func applyOverrides(_ spec: String) {
+        if let fusion = ProcessInfo.processInfo.environment["ASKDOCS_FUSION"].flatMap(FusionWeights.init(parsing:)) {
+            fusionWeights = fusion
+        }
+        if let model = ProcessInfo.processInfo.environment["ASKDOCS_ABSTENTION"].flatMap(AbstentionModel.init(parsing:)) {
+            answerParameters.abstention = model
+        }
         for pair in spec.split(separator: ",") {
             let kv = pair.split(separator: "=")
             guard kv.count == 2, let v = Double(kv[1]) else { continue }
@@ -109,6 +130,8 @@ public final class Engine {
             case "read": answerParameters.passagesToRead = Int(v)
             case "unknown": answerParameters.abstainOnUnknownWord = v != 0
             case "typos": correctsTypos = v != 0
+            case "vectors": usesVectors = v != 0
+            case "nearest": nearestCount = Int(v)
             case "literal": rankingParameters.literalWeight = v
             case "fbDocs": feedbackParameters.documents = Int(v)
             case "fbTerms": feedbackParameters.terms = Int(v)
@@ -155,6 +178,45 @@ public final class Engine {
         }
     }
 
+    /// Embeds every chunk that has no vector yet (all of them after a model change); nil when vectors are
+    /// off or the model is not installed.
+    public func embedVectors(batchSize: Int = VectorPass.batchSize, progress: VectorPass.Progress? = nil,
+                             shouldStop: () -> Bool = { false }) throws -> VectorPassSummary? {
+        guard let encoder else { return nil }
+        return try reportingDamage {
+            try VectorPass.run(index: index, encoder: encoder, modelName: ModelSpec.miniLM.name,
+                               batchSize: batchSize, progress: progress, shouldStop: shouldStop)
+        }
+    }
+
+    /// (chunks with a vector, chunks without one yet).
+    public func vectorCounts() throws -> (embedded: Int, missing: Int) { try reportingDamage { try index.vectorCounts() } }
+
+    /// The index's vectors when every chunk has one of the installed model's; read once per generation.
+    func readyVectors() throws -> ChunkVectors? {
+        guard usesVectors else { return nil }
+        let generation = try index.meta("indexed_at").map { $0 + "|" + ((try index.meta("vectors_at")) ?? "") } ?? ""
+        if let cached = vectorCache, cached.generation == generation { return cached.vectors }
+        // Another engine of this process (the server's readers) may have read them at this generation.
+        if let shared = Self.sharedVectors.withLock({ $0[indexPath] }), shared.generation == generation {
+            vectorCache = shared
+            return shared.vectors
+        }
+        var ready: ChunkVectors?
+        if let model = try index.vectorModel(), model.name == ModelSpec.miniLM.name,
+           try index.vectorCounts().missing == 0, let encoder, encoder.dimension == model.dimension,
+           let stored = try index.allVectors(), stored.count > 0 {
+            ready = stored
+        }
+        vectorCache = (generation, ready)
+        Self.sharedVectors.withLock { $0[indexPath] = (generation, ready) }
+        return ready
+    }
+
+    /// The vectors last read from each index file, shared by the engines of this process: one copy in
+    /// memory however many readers the server keeps.
+    static let sharedVectors = LockedValue<[String: (generation: String, vectors: ChunkVectors?)]>([:])
+
     /// Whether the corpus has files the index has not seen (new, changed, removed); nil if the index has
     /// no corpus to compare with.
     public func staleness() throws -> IndexPlan? {
@@ -166,7 +228,9 @@ public final class Engine {
 
     /// Changes whenever an index run commits (from this process or another): cached answers keyed on it
     /// are never stale.
-    public func indexGeneration() throws -> String { try reportingDamage { try index.meta("indexed_at") ?? "" } }
+    public func indexGeneration() throws -> String {
+        try reportingDamage { try (index.meta("indexed_at") ?? "") + "|" + (index.meta("vectors_at") ?? "") }
+    }
 
     /// SQLite's and FTS5's consistency checks; nil when both pass. Damage bad enough to stop the check
     /// itself is a problem found, not an error.
@@ -222,6 +286,12 @@ public final class Engine {
             candidates = try index.candidates(matching: expression, limit: pool)
             searched = expression
         }
+        // Meaning: the chunks nearest the question join the candidates, whatever words they use.
+        let dense = try nearest(to: query.text)
+        if let dense {
+            let have = Set(candidates.map(\.chunkID))
+            candidates += try index.candidates(ids: dense.nearest.map(\.id).filter { !have.contains($0) })
+        }
         var ranked = PassageRanker.rank(candidates, for: query, statistics: statistics, parameters: rankingParameters)
         // Feedback: the top passages' shared words, weighed by how rare they are in the whole corpus.
         let feedbackPool = RelevanceFeedback.expansionPool(from: ranked, query: query, parameters: feedbackParameters)
@@ -236,9 +306,27 @@ public final class Engine {
         let alternatives = try alternatives(for: ranked)
         ranked = PassageRanker.preferAskedNames(ranked, query: query, alternatives: alternatives)
         ranked = PassageRanker.preferCurrentDocs(ranked, query: query, factor: rankingParameters.historyFactor)
+        if let dense {
+            var similarity: [Int64: Double] = [:]
+            for passage in ranked {
+                let id = passage.candidate.chunkID
+                similarity[id] = dense.vectors.similarity(dense.question, to: id).map(Double.init)
+            }
+            ranked = HybridRanker.fuse(ranked, similarity: similarity, nearest: dense.nearest.map(\.id),
+                                       weights: fusionWeights, keepFeatures: keepsFusionFeatures)
+        }
         return SearchOutcome(query: query, expression: searched, statistics: statistics,
                              passages: Array(ranked.prefix(max(limit, 0))), alternatives: alternatives,
                              expansion: expansion)
+    }
+
+    /// The question's vector and the chunks nearest it; nil when the index is not fully embedded.
+    func nearest(to text: String) throws -> (question: QuantizedVector, vectors: ChunkVectors,
+                                              nearest: [(id: Int64, similarity: Float)])? {
+        guard nearestCount > 0, let vectors = try readyVectors(), let encoder,
+              let vector = encoder.embed([text]).first else { return nil }
+        let question = QuantizedVector(vector)
+        return (question, vectors, vectors.nearest(to: question, k: nearestCount))
     }
 
     /// Answers `question`; with `history` (earlier turns, oldest first), a follow-up such as "and Django?"

@@ -16,13 +16,13 @@ public enum Evaluation {
         public var seconds: Double
     }
 
-    public static func retrieval(collection: String, indexPath: String? = nil, limit: Int = 1000) throws -> RetrievalReport {
+    public static func retrieval(collection: String, indexPath: String? = nil, limit: Int = 1000,
+                                 vectors: Bool = true) throws -> RetrievalReport {
         let fm = FileManager.default
         let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
         defer { try? fm.removeItem(atPath: scratch) }
         let corpus = try corpusFolder(of: collection, scratch: scratch)
-        let engine = try Engine(indexPath: indexPath ?? scratch + "/index.sqlite", corpusPath: corpus)
-        _ = try engine.reindex()
+        let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: vectors)
 
         let queries = try jsonLines(collection + "/queries.jsonl").map { object -> (String, String) in
             guard let id = stringValue(object["_id"]), let text = object["text"] as? String else {
@@ -93,6 +93,8 @@ public enum Evaluation {
         public var abstained: Bool
         public var citedSections: [String]
         public var sourceRank: Int?
+        /// Where the first answer-bearing passage ranks (1-based), nil when none is among the passages.
+        public var answerChunkRank: Int?
         public var sectionInTop5: Bool
         public var correct: Bool
         public var citationCorrect: Bool
@@ -116,6 +118,8 @@ public enum Evaluation {
         }
         public var hitAt1: Double { share(answerable) { $0.sourceRank == 1 } }
         public var hitAt5: Double { share(answerable) { ($0.sourceRank ?? 99) <= 5 } }
+        public var chunkAt1: Double { share(answerable) { $0.answerChunkRank == 1 } }
+        public var chunkAt5: Double { share(answerable) { ($0.answerChunkRank ?? 99) <= 5 } }
         public var sectionAt5: Double { share(answerable) { $0.sectionInTop5 } }
         public var answerAccuracy: Double { share(answerable) { $0.correct } }
         public var citationAccuracy: Double { share(answerable) { $0.citationCorrect } }
@@ -162,19 +166,19 @@ public enum Evaluation {
             if !citationCorrect && !answer.abstained { problems.append("cited \(sections) instead of \(item.section)") }
             correct = problems.isEmpty
         }
+        let answerChunkRank = answer.passages.firstIndex { isAnswerBearing($0.candidate, for: item) }.map { $0 + 1 }
         return QAOutcome(item: item, answer: answer.text, abstained: answer.abstained, citedSections: sections,
-                         sourceRank: sourceRank, sectionInTop5: sectionInTop5, correct: correct,
+                         sourceRank: sourceRank, answerChunkRank: answerChunkRank, sectionInTop5: sectionInTop5, correct: correct,
                          citationCorrect: citationCorrect, problems: problems)
     }
 
-    public static func qa(file: String, corpus: String, indexPath: String? = nil) throws -> QAReport {
+    public static func qa(file: String, corpus: String, indexPath: String? = nil, vectors: Bool = true) throws -> QAReport {
         let items = try loadQA(file)
         let fm = FileManager.default
         let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
         defer { try? fm.removeItem(atPath: scratch) }
         try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        let engine = try Engine(indexPath: indexPath ?? scratch + "/index.sqlite", corpusPath: corpus)
-        _ = try engine.reindex()
+        let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: vectors)
         var outcomes: [QAOutcome] = []
         var latencies: [Duration] = []
         let clock = ContinuousClock()
@@ -185,6 +189,102 @@ public enum Evaluation {
             outcomes.append(judge(item, answer: answer))
         }
         return QAReport(outcomes: outcomes, latencies: latencies)
+    }
+
+    /// An engine over an index brought up to date with `corpus`, vectors included unless `vectors` is false
+    /// (or no model is installed).
+    static func indexedEngine(indexPath: String, corpus: String, vectors: Bool) throws -> Engine {
+        let engine = try Engine(indexPath: indexPath, corpusPath: corpus)
+        engine.usesVectors = vectors
+        _ = try engine.reindex()
+        _ = try engine.embedVectors()
+        return engine
+    }
+
+    /// Whether a passage holds the item's answer: from the right page, and in the right section or
+    /// saying one of the words the answer must contain.
+    public static func isAnswerBearing(_ candidate: Candidate, for item: QAItem) -> Bool {
+        guard item.sources.contains(where: { candidate.source == $0 || candidate.source.hasSuffix("/" + $0) }) else { return false }
+        if !item.section.isEmpty && candidate.sectionLabel.hasSuffix(item.section) { return true }
+        let text = candidate.text.lowercased()
+        return item.mustContain.contains { text.contains($0.lowercased()) }
+    }
+
+    // MARK: Fusion training rows
+
+    /// One JSON line per passage the fusion model ranks for each answerable question of a QA set:
+    /// `{"set", "qid", "label", "f": [features in FusionFeatures.names order]}`, label 1 for answer-bearing
+    /// passages. What scripts/fit_fusion.py fits the fusion weights on.
+    public static func fusionRows(qa file: String, corpus: String, indexPath: String?, setName: String) throws -> [String] {
+        let items = try loadQA(file).filter { !$0.unanswerable }
+        let fm = FileManager.default
+        let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
+        defer { try? fm.removeItem(atPath: scratch) }
+        try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: true)
+        engine.keepsFusionFeatures = true
+        var rows: [String] = []
+        for item in items {
+            for passage in try engine.search(item.question, limit: engine.candidatePool + engine.nearestCount).passages {
+                rows.append(fusionRow(set: setName, qid: item.id, label: isAnswerBearing(passage.candidate, for: item) ? 1 : 0,
+                                      passage: passage))
+            }
+        }
+        return rows
+    }
+
+    /// One JSON line per question of a QA set with what the answer-or-abstain model reads:
+    /// `{"set", "qid", "label", "f": [AbstentionEvidence.names order]}`, label 1 for a question the corpus
+    /// does not answer. Questions that stop before evidence is weighed (no passage at all) have no line.
+    /// What scripts/fit_abstention.py fits on.
+    public static func abstentionRows(qa file: String, corpus: String, indexPath: String?, setName: String) throws -> [String] {
+        let items = try loadQA(file)
+        let fm = FileManager.default
+        let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
+        defer { try? fm.removeItem(atPath: scratch) }
+        try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: true)
+        var rows: [String] = []
+        for item in items {
+            let answer = try engine.ask(item.question).answer
+            guard let evidence = answer.abstentionEvidence else { continue }
+            let outcome = judge(item, answer: answer)
+            let object: [String: Any] = ["set": setName, "qid": item.id, "label": item.unanswerable ? 1 : 0,
+                                         "f": evidence.values, "answered_right": !item.unanswerable && outcome.correct]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            rows.append(String(decoding: data, as: UTF8.self))
+        }
+        return rows
+    }
+
+    /// The same for a BEIR-style collection: a passage's label is its document's judged relevance.
+    public static func fusionRows(retrieval collection: String, indexPath: String?, setName: String,
+                                  limit: Int = 200) throws -> [String] {
+        let fm = FileManager.default
+        let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
+        defer { try? fm.removeItem(atPath: scratch) }
+        let corpus = try corpusFolder(of: collection, scratch: scratch)
+        let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: true)
+        engine.keepsFusionFeatures = true
+        let qrels = try RetrievalMetrics.parseQrels(String(contentsOfFile: collection + "/qrels.tsv", encoding: .utf8))
+        var rows: [String] = []
+        for object in try jsonLines(collection + "/queries.jsonl") {
+            guard let id = stringValue(object["_id"]), let text = object["text"] as? String, let judged = qrels[id],
+                  judged.values.contains(where: { $0 > 0 }) else { continue }
+            for passage in try engine.search(text, limit: limit).passages {
+                let doc = ((passage.candidate.source as NSString).lastPathComponent as NSString).deletingPathExtension
+                rows.append(fusionRow(set: setName, qid: id, label: judged[doc, default: 0], passage: passage))
+            }
+        }
+        return rows
+    }
+
+    static func fusionRow(set: String, qid: String, label: Int, passage: RankedPassage) -> String {
+        let values = FusionFeatures.names.map { passage.features["f." + $0] ?? 0 }
+        let object: [String: Any] = ["set": set, "qid": qid, "label": label, "f": values,
+                                     "chunk": passage.candidate.chunkID]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 
     // MARK: Files

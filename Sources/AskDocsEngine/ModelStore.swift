@@ -118,3 +118,31 @@ public enum ModelStore {
         return folder.appendingPathComponent(name)
     }
 }
+
+extension ModelStore {
+    /// The installed model, loaded once per process and shared by every engine (its weights are 90 MB);
+    /// nil when it is not installed or does not load (then AskDocs ranks with words alone).
+    public static func sharedEncoder(_ spec: ModelSpec = .miniLM) -> SentenceEncoder? {
+        loaded.withLock { cache in
+            if let cached = cache[spec.name] { return cached }
+            let dir = directory(for: spec)
+            let encoder = isInstalled(spec, at: dir) ? try? SentenceEncoder(modelDirectory: dir) : nil
+            cache[spec.name] = .some(encoder)
+            return encoder
+        }
+    }
+
+    private static let loaded = LockedValue<[String: SentenceEncoder?]>([:])
+}
+
+/// A value behind a lock, for process-wide caches.
+final class LockedValue<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

@@ -112,7 +112,7 @@ public final class Statement {
     }
 
     public enum Value {
-        case int(Int64), double(Double), text(String), null
+        case int(Int64), double(Double), text(String), blob([UInt8]), null
     }
 
     @discardableResult
@@ -128,6 +128,8 @@ public final class Statement {
             case .int(let x): rc = sqlite3_bind_int64(handle, idx, x)
             case .double(let x): rc = sqlite3_bind_double(handle, idx, x)
             case .text(let s): rc = sqlite3_bind_text(handle, idx, s, -1, transient)
+            case .blob(let b):
+                rc = b.withUnsafeBytes { sqlite3_bind_blob(handle, idx, $0.baseAddress, Int32($0.count), transient) }
             case .null: rc = sqlite3_bind_null(handle, idx)
             }
             if rc != SQLITE_OK { throw connection.error(rc, sql) }
@@ -160,4 +162,10 @@ public final class Statement {
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
     public func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+    /// The column's bytes, valid until the next step: read them before stepping again.
+    public func blob(_ column: Int32) -> UnsafeRawBufferPointer {
+        let n = Int(sqlite3_column_bytes(handle, column))
+        guard n > 0, let p = sqlite3_column_blob(handle, column) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: p, count: n)
+    }
 }

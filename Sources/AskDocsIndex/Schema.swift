@@ -2,7 +2,7 @@
 // what a reader makes of a file (6: admonition boxes no longer open sections; 7: DocBook's navigation bars
 // dropped; 8: a page without an <h1> titled by its <title>, and its first heading when it repeats it; 11:
 // ordered lists' items keep their numbers; 12: each document's extracted-text hash and the file a duplicate
-// repeats, generated pages skipped): an
+// repeats, generated pages skipped; 13: chunk vectors): an
 // index with another version is rebuilt from the corpus (with a message), never misread or left stale.
 //
 //   meta(key, value)              corpus root, totals for BM25's average length, last index time
@@ -18,6 +18,10 @@
 //                                 space-separated Porter stems of title, headings and body (so that
 //                                 reranking reads them instead of tokenizing and stemming 100 texts a query),
 //                                 and the definition-list entry (API signature, glossary term) it lies in
+//   chunk_vectors                 one row per embedded chunk: its sentence vector (int8 values after a
+//                                 float32 scale, see QuantizedVector) of "title › sections\nbody"; the
+//                                 model and dimension are in meta (vector_model, vector_dimension), and a
+//                                 chunk without a row is simply not embedded yet
 //   chunks_fts                    FTS5 over chunks(title, headings, body), external content, porter stemming,
 //                                 diacritics folded; default rank bm25 with titles and headings weighted 2
 //   chunks_vocab                  fts5vocab 'row' view: chunks containing each term (for idf)
@@ -25,7 +29,7 @@
 //   chunks_vocab_instance         fts5vocab 'instance' view: where each term occurs (a corrected word's spelling)
 
 public enum Schema {
-    public static let version: Int32 = 12
+    public static let version: Int32 = 13
 
     /// The stored heading path ("A › B") as its parts, split by bytes: this runs for every candidate.
     public static func headingPath(_ stored: String) -> [String] {
@@ -82,6 +86,10 @@ public enum Schema {
         entry TEXT
     );
     CREATE INDEX chunks_by_document ON chunks(document_id);
+    CREATE TABLE chunk_vectors(
+        chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL
+    );
     CREATE TABLE skipped_files(
         path TEXT PRIMARY KEY,
         size INTEGER NOT NULL,
@@ -107,6 +115,7 @@ public enum Schema {
     DROP TABLE IF EXISTS chunks_vocab;
     DROP TABLE IF EXISTS chunks_fts;
     DROP TABLE IF EXISTS skipped_files;
+    DROP TABLE IF EXISTS chunk_vectors;
     DROP TABLE IF EXISTS chunks;
     DROP TABLE IF EXISTS documents;
     DROP TABLE IF EXISTS meta;

@@ -415,7 +415,7 @@ public final class IndexWriter {
     public func removeAll() throws {
         try connection.execute("""
             INSERT INTO chunks_fts(chunks_fts) VALUES('delete-all');
-            DELETE FROM chunks; DELETE FROM documents; DELETE FROM skipped_files;
+            DELETE FROM chunk_vectors; DELETE FROM chunks; DELETE FROM documents; DELETE FROM skipped_files;
             """)
         changed = true
         emptied = true

@@ -17,15 +17,23 @@ public final class ReaderPool: Sendable {
     let capacity: Int
     private let idle = Mutex<[PooledEngine]>([])
 
-    public init(indexPath: String, capacity: Int = ProcessInfo.processInfo.activeProcessorCount * 2) {
+    /// Whether the readers compare questions with the chunks' vectors.
+    let vectors: Bool
+
+    public init(indexPath: String, capacity: Int = ProcessInfo.processInfo.activeProcessorCount * 2, vectors: Bool = true) {
         self.indexPath = indexPath
+        self.vectors = vectors
         self.capacity = max(1, capacity)
     }
 
     /// Runs `body` with an engine of its own: an idle one, or a new one when all are busy (kept
     /// afterwards only while the pool is under capacity).
     public func withEngine<T>(_ body: (Engine) throws -> T) throws -> T {
-        let lease = try idle.withLock { $0.popLast() } ?? PooledEngine(Engine(readingAt: indexPath))
+        let lease = try idle.withLock { $0.popLast() } ?? {
+            let engine = try Engine(readingAt: indexPath)
+            engine.usesVectors = vectors
+            return PooledEngine(engine)
+        }()
         defer {
             idle.withLock { engines in
                 if engines.count < capacity { engines.append(lease) }

@@ -9,9 +9,15 @@ public actor Reindexer {
     let metrics: ServerMetrics
     let cache: AnswerCache
     public private(set) var last: IndexSummary?
+    /// Whether chunks may lack vectors: set by every reindex that changed something, cleared when the
+    /// vector pass finds none left.
+    var vectorsPending: Bool
 
-    public init(indexPath: String, corpusPath: String?, metrics: ServerMetrics, cache: AnswerCache) throws {
+    public init(indexPath: String, corpusPath: String?, metrics: ServerMetrics, cache: AnswerCache,
+                vectors: Bool = true) throws {
         engine = try Engine(indexPath: indexPath, corpusPath: corpusPath)
+        engine.usesVectors = vectors
+        vectorsPending = vectors
         if engine.corpusPath == nil { engine.adoptCorpus("Corpus") }
         self.metrics = metrics
         self.cache = cache
@@ -23,10 +29,31 @@ public actor Reindexer {
     public func reindex() throws -> IndexSummary {
         let summary = try engine.reindex()
         last = summary
-        if summary.changedAnything || summary.schemaRebuilt { cache.removeAll() }
+        if summary.changedAnything || summary.schemaRebuilt {
+            cache.removeAll()
+            vectorsPending = true
+        }
         metrics.recordReindex(summary)
         return summary
     }
+
+    /// Embeds one batch of chunks that lack a vector; how many it embedded (0: none left, or no model).
+    /// Batches are small so that a reindex asked for meanwhile waits a second at most: the vector pass runs
+    /// between reindexes, never inside one.
+    public func embedBatch(size: Int = 64) throws -> Int {
+        guard vectorsPending else { return 0 }
+        var batches = 0
+        guard let summary = try engine.embedVectors(batchSize: size, shouldStop: { defer { batches += 1 }; return batches >= 1 })
+        else {
+            vectorsPending = false
+            return 0
+        }
+        if summary.embedded == 0 { vectorsPending = false }
+        return summary.embedded
+    }
+
+    /// (chunks with a vector, chunks without one yet).
+    public func vectorCounts() throws -> (embedded: Int, missing: Int) { try engine.vectorCounts() }
 
     /// Whether files changed since the last reindex; the signature tells successive scans apart so that a
     /// burst of writes is waited out before reindexing.

@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     /// 0 picks a free port (printed once listening).
     public var port = 8080
     public var watch = false
+    /// Whether chunks are embedded in the background and questions compared by meaning too.
+    public var vectors = true
     public var watchInterval = Duration.milliseconds(400)
     /// The bearer token `POST /api/reindex` requires; nil turns the endpoint off (403).
     public var token: String?
@@ -70,12 +72,13 @@ public func buildApplication(_ configuration: ServerConfiguration,
     let metrics = ServerMetrics()
     let cache = AnswerCache(capacity: configuration.cacheCapacity)
     let reindexer = try Reindexer(indexPath: configuration.indexPath, corpusPath: configuration.corpusPath,
-                                  metrics: metrics, cache: cache)
+                                  metrics: metrics, cache: cache, vectors: configuration.vectors)
     if try await reindexer.pendingChanges() != nil || (try Engine(readingAt: configuration.indexPath).counts().documents == 0) {
         let summary = try await reindexer.reindex()
         logger.info("index brought up to date", metadata: ["summary": "\(summary.line)"])
     }
-    let routes = APIRoutes(readers: ReaderPool(indexPath: configuration.indexPath), reindexer: reindexer,
+    let routes = APIRoutes(readers: ReaderPool(indexPath: configuration.indexPath, vectors: configuration.vectors),
+                           reindexer: reindexer,
                            cache: cache, metrics: metrics, indexPath: configuration.indexPath,
                            token: configuration.token)
     let router = Router()
@@ -90,6 +93,9 @@ public func buildApplication(_ configuration: ServerConfiguration,
     routes.register(on: router)
 
     var services: [any Service] = []
+    if configuration.vectors {
+        services.append(VectorPassService(reindexer: reindexer, logger: logger))
+    }
     if configuration.watch {
         services.append(CorpusWatcher(reindexer: reindexer, interval: configuration.watchInterval, logger: logger))
     }

@@ -29,6 +29,9 @@ struct QueryOptions: ParsableArguments {
     @Flag(name: .long, help: "Print one JSON object per query.")
     var json = false
 
+    @Flag(name: .customLong("no-vectors"), help: "Rank by words alone: neither embed chunks nor compare the question's meaning with theirs.")
+    var noVectors = false
+
     @Option(name: .long, help: "Read one query per line from FILE.")
     var batch: String?
 
@@ -68,8 +71,9 @@ struct TimingLog {
 
 extension ParsableCommand {
     /// Opens the engine and, unless told not to, brings the index up to date with its corpus first.
-    static func openEngine(index: String, corpus: String?, update: Bool) throws -> Engine {
+    static func openEngine(index: String, corpus: String?, update: Bool, vectors: Bool = true) throws -> Engine {
         let engine = try CLIError.reporting { try Engine(indexPath: index, corpusPath: corpus) }
+        if !vectors { engine.usesVectors = false }
         // `--no-update` skips looking for changed files, but an index written by another AskDocs version
         // has just been emptied to be rebuilt: answering from it would say "I couldn't find that" to all.
         guard update || engine.schemaWasRebuilt else { return engine }
@@ -81,11 +85,13 @@ extension ParsableCommand {
         } else if let plan = try engine.staleness(), !plan.isCurrent {
             Terminal.note("askdocs: the corpus changed (\(plan.toRead.count) new or modified, \(plan.vanished.count) removed); updating the index…")
         } else {
+            try CLIError.reporting { try Terminal.embedMissingVectors(engine) }
             return engine
         }
         let summary = try engine.reindex(progress: Terminal.progressBar())
         Terminal.reportSkipped(summary, counts: false)
         Terminal.note("askdocs: " + summary.line)
+        try CLIError.reporting { try Terminal.embedMissingVectors(engine) }
         return engine
     }
 }
@@ -128,6 +134,9 @@ struct Index: ParsableCommand {
         valueName: "GLOB"))
     var include: [String] = []
 
+    @Flag(name: .customLong("no-vectors"), help: "Skip the vector pass (embedding each new or changed chunk with the sentence model).")
+    var noVectors = false
+
     @Option(name: .customLong("base-url"), help: ArgumentHelp(
         "Where the corpus is published: citations of pages that declare no canonical URL link to URL/PATH#anchor. Remembered in the index ('' forgets it).",
         valueName: "URL"))
@@ -157,12 +166,25 @@ struct Index: ParsableCommand {
             summary = try CLIError.reporting { try indexOnce() }
         }
         if json {
+            _ = try embedVectors()
             print(JSONOutput.encode(ReindexResponse(summary)))
             return
         }
         Terminal.reportSkipped(summary, all: verbose)
         if verbose { for path in summary.changedPaths { print("  changed: \(path)") } }
         print(summary.line)
+        if let vectors = try embedVectors() { print(vectors.line) }
+    }
+
+    /// The second pass: a vector for each chunk that has none (nil: skipped, or no model installed).
+    func embedVectors() throws -> VectorPassSummary? {
+        guard !noVectors else { return nil }
+        let engine = try CLIError.reporting { try Engine(indexPath: location.index, corpusPath: corpus) }
+        guard engine.encoder != nil else {
+            Terminal.note("askdocs: no sentence model installed (askdocs model install); ranking by words alone")
+            return nil
+        }
+        return try CLIError.reporting { try engine.embedVectors(progress: json ? nil : Terminal.vectorProgressBar()) }
     }
 
     /// Opens the index and runs one index pass; the engine (and its connection) is gone when this returns.
@@ -194,7 +216,8 @@ struct Search: ParsableCommand {
     }
 
     func run() throws {
-        let engine = try Self.openEngine(index: location.index, corpus: options.corpus, update: !options.noUpdate)
+        let engine = try Self.openEngine(index: location.index, corpus: options.corpus, update: !options.noUpdate,
+                                        vectors: !options.noVectors)
         var timings = TimingLog(path: options.timings)
         for q in try queries(query, batch: options.batch) {
             let outcome = try timings.measure({ try engine.search(q, limit: limit) }, expression: \.expression)
@@ -225,7 +248,8 @@ struct Ask: ParsableCommand {
     }
 
     func run() throws {
-        let engine = try Self.openEngine(index: location.index, corpus: options.corpus, update: !options.noUpdate)
+        let engine = try Self.openEngine(index: location.index, corpus: options.corpus, update: !options.noUpdate,
+                                        vectors: !options.noVectors)
         var timings = TimingLog(path: options.timings)
         for q in try queries(question, batch: options.batch) {
             let (answer, outcome) = try timings.measure({ try engine.ask(q) }, expression: \.search.expression)

@@ -23,6 +23,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Reindex automatically when files in the corpus are added, changed or removed.")
     var watch = false
 
+    @Flag(name: .customLong("no-vectors"), help: "Rank by words alone; do not embed chunks in the background.")
+    var noVectors = false
+
     @Option(name: .customLong("token-file"),
             help: "A file holding the bearer token POST /api/reindex requires (or set ASKDOCS_TOKEN).")
     var tokenFile: String?
@@ -49,6 +52,7 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.watch = watch
+        configuration.vectors = !noVectors
         configuration.cacheCapacity = max(0, cache)
         guard readTimeout > 0, readTimeout <= 3600 else { throw CLIError("--read-timeout must be between 0 and 3600 seconds") }
         configuration.readTimeout = .milliseconds(Int64(readTimeout * 1000))

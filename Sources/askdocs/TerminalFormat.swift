@@ -57,6 +57,31 @@ enum Terminal {
     }
 }
 
+extension Terminal {
+    /// The vector pass's progress bar with its rate and time left, on stderr when it is a terminal.
+    static func vectorProgressBar() -> VectorPass.Progress? {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        return { done, total, seconds in
+            let width = 30
+            let filled = total == 0 ? width : width * done / total
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            let rate = Double(done) / max(seconds, 1e-9)
+            let left = rate > 0 ? Double(total - done) / rate : 0
+            var line = "\r  embedding \(bar) \(done)/\(total) chunks, \(Int(rate.rounded()))/s"
+            line += done == total ? "          \n" : String(format: ", %d:%02d left  ", Int(left) / 60, Int(left) % 60)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    /// Runs the vector pass when chunks lack vectors and the model is installed, with a note and a bar.
+    static func embedMissingVectors(_ engine: Engine) throws {
+        guard engine.encoder != nil, try engine.vectorCounts().missing > 0 else { return }
+        if let summary = try engine.embedVectors(progress: vectorProgressBar()), summary.embedded > 0 {
+            note("askdocs: " + summary.line)
+        }
+    }
+}
+
 enum TerminalFormat {
     static func wrap(_ text: String, width: Int, indent: String = "") -> String {
         var lines: [String] = []

@@ -36,6 +36,9 @@ struct Fixture: Sendable {
         c.watch = watch
         c.watchInterval = .milliseconds(200)
         c.logLevel = .warning
+        // Words alone unless a test asks for vectors: the background vector pass would otherwise change
+        // answers midway through a test, depending on timing.
+        c.vectors = false
         return c
     }
 
@@ -100,6 +103,27 @@ func encoded(_ q: String) -> String {
                 try await client.execute(uri: "/api/search?q=orm&limit=\(bad)", method: .get) { r in
                     #expect(r.status == .badRequest, "limit=\(bad)")
                 }
+            }
+        }
+    }
+
+    @Test(.enabled(if: ModelStore.isInstalled(), "the model is not installed: run `askdocs model install`"))
+    func theServerEmbedsTheCorpusInTheBackground() async throws {
+        try await withServer(configure: { $0.vectors = true }) { fx, client in
+            // The readers answer at once, with words alone, while the vector pass runs.
+            try await client.execute(uri: "/api/ask?q=\(encoded("which is fastest with a database?"))", method: .get) { r in
+                #expect(r.status == .ok)
+            }
+            var counts = (embedded: 0, missing: 1)
+            for _ in 0..<300 where counts.missing > 0 || counts.embedded == 0 {
+                try await Task.sleep(for: .milliseconds(100))
+                counts = try Engine(readingAt: fx.index).vectorCounts()
+            }
+            let chunks = try Engine(readingAt: fx.index).counts().chunks
+            #expect(counts.missing == 0 && counts.embedded == chunks)
+            try await client.execute(uri: "/api/ask?q=\(encoded("which is fastest with a database?"))", method: .get) { r in
+                let body = try json(r)
+                #expect((body["answer"] as? String ?? "").contains("440"))
             }
         }
     }
