@@ -12,9 +12,13 @@ symbolic link swapped atomically (rename(2)) between A and B, and only while no 
 sees one corpus whole. "Exactly one corpus" is checked two ways against clean indexes of A and B: a
 fingerprint of every document (path, content hash) and chunk (heading path, text), and the results of a
 fixed handful of searches. `--watch-kills N` then does the same N times to `askdocs serve --watch`: swap,
-SIGKILL the server while it reindexes, check, restart. Exit status 1 on any failure.
+SIGKILL the server while it reindexes, check, restart. These loops rank by words alone (`--no-vectors`), so
+that a kill lands in the text pass. `--vector-kills N` SIGKILLs `askdocs index` N times during its second
+pass, the chunk vectors: after each kill the file is intact, every stored vector belongs to a chunk, and
+none is lost; a last run completes it, with the vectors of an uninterrupted run. Exit status 1 on any
+failure.
 """
-import argparse, json, os, random, re, shutil, signal, subprocess, sys, tempfile, time
+import argparse, json, math, os, random, re, shutil, signal, sqlite3, struct, subprocess, sys, tempfile, time
 
 from ab_corpora import build_corpora
 from index_state import fingerprint, integrity
@@ -23,6 +27,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 ap.add_argument("--kills", type=int, default=100, help="SIGKILLs of `askdocs index` (default 100)")
 ap.add_argument("--watch-kills", type=int, default=0, help="SIGKILLs of `askdocs serve --watch` mid-reindex")
+ap.add_argument("--vector-kills", type=int, default=0,
+                help="SIGKILLs of `askdocs index` during its vector pass (needs the model: askdocs model install)")
 ap.add_argument("--seed", type=int, default=None)
 ap.add_argument("--askdocs", default=os.path.join(REPO, ".build/release/askdocs"))
 ap.add_argument("--keep", action="store_true", help="keep the work folder")
@@ -63,7 +69,7 @@ def answers(index):
     batch = os.path.join(work, "questions.txt")
     with open(batch, "w") as f:
         f.write("\n".join(QUESTIONS) + "\n")
-    out = subprocess.run([askdocs, "search", "--json", "--no-update", "--limit", "5", "--index", index,
+    out = subprocess.run([askdocs, "search", "--json", "--no-update", "--no-vectors", "--limit", "5", "--index", index,
                           "--batch", batch], capture_output=True, text=True, timeout=60)
     if out.returncode != 0:
         return "search failed: " + out.stderr.strip()[:300]
@@ -71,8 +77,8 @@ def answers(index):
             for line in out.stdout.splitlines()]
 
 
-def run_index(corpus, index, timeout=120):
-    return subprocess.run([askdocs, "index", "--corpus", corpus, "--index", index],
+def run_index(corpus, index, timeout=120, vectors=False):
+    return subprocess.run([askdocs, "index", "--corpus", corpus, "--index", index] + ([] if vectors else ["--no-vectors"]),
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -119,7 +125,7 @@ def index_kill_loop(a, b, expected, duration):
         delay = rng.uniform(0, duration * 1.05)  # up to just past the commit
         fraction = delay / duration
         phase = "first third" if fraction < 1 / 3 else "second third" if fraction < 2 / 3 else "last third"
-        proc = subprocess.Popen([askdocs, "index", "--corpus", corpus, "--index", index],
+        proc = subprocess.Popen([askdocs, "index", "--no-vectors", "--corpus", corpus, "--index", index],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(delay)
         finished = proc.poll() is not None
@@ -180,7 +186,7 @@ def watch_kill_loop(a, b, expected, duration):
         return
     outcomes = {"kept the old corpus": 0, "committed the new corpus": 0}
     for k in range(args.watch_kills):
-        server = subprocess.Popen([askdocs, "serve", "--watch", "--port", "0", "--corpus", corpus, "--index", index,
+        server = subprocess.Popen([askdocs, "serve", "--watch", "--no-vectors", "--port", "0", "--corpus", corpus, "--index", index,
                                    "--log-level", "warning"],
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         line = server.stdout.readline().decode()
@@ -203,7 +209,7 @@ def watch_kill_loop(a, b, expected, duration):
         outcomes["committed the new corpus" if state == goal else "kept the old corpus"] += 1
         current = state
     # Restarted once more and left alone, the server catches up with the corpus it watches.
-    server = subprocess.Popen([askdocs, "serve", "--watch", "--port", "0", "--corpus", corpus, "--index", index,
+    server = subprocess.Popen([askdocs, "serve", "--watch", "--no-vectors", "--port", "0", "--corpus", corpus, "--index", index,
                                "--log-level", "warning"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     server.stdout.readline()
     goal = "B" if current == "A" else "A"
@@ -223,6 +229,68 @@ def watch_kill_loop(a, b, expected, duration):
           f"restarted server caught up: {state == goal}")
 
 
+# -- the vector pass killed -----------------------------------------------------------------------------
+
+def stored_vectors(index):
+    """{(path, ordinal): int8 values as floats} and the count of vectors whose chunk is gone."""
+    db = sqlite3.connect(index)
+    try:
+        orphans = db.execute("SELECT count(*) FROM chunk_vectors WHERE chunk_id NOT IN (SELECT id FROM chunks)").fetchone()[0]
+        out = {}
+        for path, ordinal, blob in db.execute("SELECT d.path, c.ordinal, v.vector FROM chunk_vectors v "
+                                              "JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id"):
+            scale = struct.unpack("<f", blob[:4])[0]
+            out[(path, ordinal)] = [scale * b for b in struct.unpack(f"{len(blob) - 4}b", blob[4:])]
+        return out, orphans
+    finally:
+        db.close()
+
+
+def vector_kill_loop(a):
+    """SIGKILLs `askdocs index` while it embeds: no kill loses a committed batch or leaves a vector without
+    its chunk, and the run that finally completes holds what an uninterrupted one does."""
+    corpus = os.path.join(work, "corpus")
+    point_corpus_at(a)
+    clean = os.path.join(work, "vectors-clean.sqlite")
+    t = time.time()
+    r = run_index(corpus, clean, timeout=900, vectors=True)
+    duration = time.time() - t
+    reference, _ = stored_vectors(clean)
+    if r.returncode != 0 or not reference:
+        print("vectors: no vectors written (is the model installed? askdocs model install); kills skipped")
+        return
+    index = os.path.join(work, "vectors.sqlite")
+    r = run_index(corpus, index)  # text only: every kill below lands in the vector pass
+    before = 0
+    for k in range(args.vector_kills):
+        proc = subprocess.Popen([askdocs, "index", "--corpus", corpus, "--index", index],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        delay = rng.uniform(0.5, max(1.0, duration / (args.vector_kills + 1)))
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        problem = integrity(index)
+        vectors, orphans = stored_vectors(index)
+        if problem or orphans or len(vectors) < before:
+            fail(f"vector kill {k + 1} at {delay:.2f} s: integrity {problem}, {orphans} orphan vectors, "
+                 f"{len(vectors)} vectors after {before}")
+            return
+        print(f"  vector kill {k + 1} at {delay:.2f} s: {len(vectors)} of {len(reference)} chunks embedded, intact")
+        before = len(vectors)
+    r = run_index(corpus, index, timeout=900, vectors=True)
+    vectors, orphans = stored_vectors(index)
+    worst = min((sum(x * y for x, y in zip(vectors[key], ref)) /
+                 max(1e-9, math.sqrt(sum(x * x for x in vectors[key]) * sum(y * y for y in ref)))
+                 for key, ref in reference.items() if key in vectors), default=0)
+    if r.returncode != 0 or orphans or set(vectors) != set(reference) or worst < 0.999:
+        fail(f"vectors after resuming: exit {r.returncode}, {len(vectors)} of {len(reference)} chunks, "
+             f"{orphans} orphans, lowest cosine with the uninterrupted run {worst:.4f}")
+    else:
+        print(f"vectors: {args.vector_kills} kills during a {duration:.1f} s pass; the resumed run completed "
+              f"({r.stdout.strip().splitlines()[-1]}); all {len(vectors)} vectors match an uninterrupted run "
+              f"(lowest cosine {worst:.4f})")
+
+
 # -- damaged files --------------------------------------------------------------------------------------
 
 def damaged_index_checks(index, corpus):
@@ -239,7 +307,8 @@ def damaged_index_checks(index, corpus):
         with open(copy, "r+b") as f:
             damage(f)
         lines = []
-        for command in (["search", "--no-update", "boundary layer"], ["ask", "--no-update", "heat conduction in slabs"]):
+        for command in (["search", "--no-update", "--no-vectors", "boundary layer"],
+                        ["ask", "--no-update", "--no-vectors", "heat conduction in slabs"]):
             r = subprocess.run([askdocs, *command, "--index", copy], capture_output=True, text=True, timeout=60)
             if r.returncode == 0:
                 continue  # this damage is on pages these queries do not read
@@ -247,7 +316,7 @@ def damaged_index_checks(index, corpus):
             lines.append(err)
             if "askdocs index --full" not in err or len(err.splitlines()) != 1:
                 fail(f"damaged index ({name}), {command[0]}: exit {r.returncode}, stderr {err[:400]!r}")
-        r = subprocess.run([askdocs, "index", "--full", "--corpus", corpus, "--index", copy],
+        r = subprocess.run([askdocs, "index", "--full", "--no-vectors", "--corpus", corpus, "--index", copy],
                            capture_output=True, text=True, timeout=120)
         if r.returncode != 0 or integrity(copy) is not None:
             fail(f"damaged index ({name}): index --full did not recover: {r.stderr.strip()[:300]}")
@@ -291,8 +360,11 @@ def main():
         watch_kill_loop(a, b, expected, duration)
     if index:
         damaged_index_checks(index, os.path.join(work, "corpus"))
+    if args.vector_kills:
+        vector_kill_loop(a)
 
-    print(f"summary: {args.kills} index kills, {args.watch_kills} watch kills, {len(failures)} failures "
+    print(f"summary: {args.kills} index kills, {args.watch_kills} watch kills, {args.vector_kills} vector kills, "
+          f"{len(failures)} failures "
           f"(integrity, mixed content, errors), "
           f"{time.time() - started:.0f} s (seed {seed})")
     if not args.keep and not failures:

@@ -48,7 +48,7 @@ def check(condition, message):
 
 
 def start_server(corpus, index, *extra):
-    server = subprocess.Popen([args.askdocs, "serve", "--port", "0", "--log-level", "warning", "--corpus", corpus,
+    server = subprocess.Popen([args.askdocs, "serve", "--no-vectors", "--port", "0", "--log-level", "warning", "--corpus", corpus,
                                "--index", index, *extra], stdout=subprocess.PIPE,
                               stderr=open(os.path.join(work, "serve.log"), "ab"), start_new_session=True)
     line = server.stdout.readline().decode()  # "askdocs: serving http://127.0.0.1:PORT/ …" once listening
@@ -287,9 +287,9 @@ def test_shutdown():
     a, b = build_corpora(work, REPO, rng)[:2]
     corpus = point_corpus_at(a)
     pristine = os.path.join(work, "A.sqlite")
-    subprocess.run([args.askdocs, "index", "--corpus", corpus, "--index", pristine], check=True, capture_output=True)
+    subprocess.run([args.askdocs, "index", "--no-vectors", "--corpus", corpus, "--index", pristine], check=True, capture_output=True)
     expected_b = os.path.join(work, "B.sqlite")
-    subprocess.run([args.askdocs, "index", "--corpus", b, "--index", expected_b], check=True, capture_output=True)
+    subprocess.run([args.askdocs, "index", "--no-vectors", "--corpus", b, "--index", expected_b], check=True, capture_output=True)
     expected = {content_state(pristine): "A", content_state(expected_b): "B"}
     # The same corpus at another path must give the same fingerprint (paths are relative).
     check(len(expected) == 2, "corpora A and B index identically")
@@ -299,7 +299,7 @@ def test_shutdown():
     index = os.path.join(work, "inflight.sqlite")
     shutil.copy(pristine, index)
     token = "stress-token-" + os.urandom(8).hex()
-    env_server = subprocess.Popen([args.askdocs, "serve", "--port", "0", "--log-level", "warning", "--cache", "0",
+    env_server = subprocess.Popen([args.askdocs, "serve", "--no-vectors", "--port", "0", "--log-level", "warning", "--cache", "0",
                                    "--corpus", corpus, "--index", index], stdout=subprocess.PIPE,
                                   stderr=open(os.path.join(work, "serve.log"), "ab"), start_new_session=True,
                                   env=dict(os.environ, ASKDOCS_TOKEN=token))

@@ -32,7 +32,7 @@ if os.path.isdir(cranfield):  # more to reindex, so readers overlap with real wr
         shutil.copy(os.path.join(cranfield, name), corpus)
 askdocs = os.path.join(REPO, ".build/release/askdocs")
 # The cache is off so that every request really reads the index while reindexes commit.
-server = subprocess.Popen([askdocs, "serve", "--watch", "--cache", "0", "--port", "18095", "--corpus", corpus,
+server = subprocess.Popen([askdocs, "serve", "--watch", "--no-vectors", "--cache", "0", "--port", "18095", "--corpus", corpus,
                            "--index", os.path.join(work, "index.sqlite")],
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
 server.stdout.readline()  # "serving …" once the index is current and the port is bound

@@ -1,20 +1,24 @@
-// Whether to answer or say "I couldn't find that", decided from the evidence by a logistic model whose
-// weights were fitted (scripts/fit_abstention.py, leave-one-set-out) on answerable and unanswerable
-// questions, instead of thresholds set by hand: how well the best sentence covers the question's words,
-// how close in meaning the question is to the best passages, and whether it names something the corpus
-// never says. Used when the passages carry similarities (an index with vectors); without them the word
-// rules of AnswerParameters decide.
+// Whether to answer or say "I couldn't find that", decided from the evidence by a logistic model fitted
+// on answerable and unanswerable questions (scripts/fit_abstention.py, leave-one-set-out) instead of
+// thresholds set by hand: how well the best sentence covers the question's words, how close in meaning
+// the question is to the best passages, and whether it names something the corpus never says. Not the
+// default yet (AnswerParameters.abstention): measured, it traded unanswerable questions caught for fewer
+// false abstentions. The evidence is recorded on every answer, for `askdocs eval abstention`.
 
 import Foundation
 
 public struct AbstentionEvidence: Sendable, Equatable {
-    public static let names = ["bias", "coverageMargin", "topSimilarity", "bestSimilarity", "unknownName",
-                               "unsupportedCorrection"]
+    public static let names = ["bias", "coverageMargin", "topSimilarity", "bestSimilarity", "absentName",
+                               "unknownWord", "unsupportedCorrection", "concepts"]
     public var values: [Double]
 
-    public init(coverageMargin: Double, topSimilarity: Double, bestSimilarity: Double, unknownName: Bool,
-                unsupportedCorrection: Bool) {
-        values = [1, coverageMargin, topSimilarity, bestSimilarity, unknownName ? 1 : 0, unsupportedCorrection ? 1 : 0]
+    /// - absentName: an identifier or capitalised name of the question that no chunk holds as a run;
+    ///   unknownWord: a word written as a name, or not English, that no chunk holds; concepts: how many
+    ///   concepts the question has, as log(1 + n) (a story around the question has many).
+    public init(coverageMargin: Double, topSimilarity: Double, bestSimilarity: Double, absentName: Bool,
+                unknownWord: Bool, unsupportedCorrection: Bool, concepts: Int) {
+        values = [1, coverageMargin, topSimilarity, bestSimilarity, absentName ? 1 : 0, unknownWord ? 1 : 0,
+                  unsupportedCorrection ? 1 : 0, Foundation.log(1 + Double(concepts))]
     }
 }
 

@@ -32,8 +32,11 @@ public struct AnswerParameters: Sendable, Equatable {
     /// Abstain when a word of the question is in no chunk of the corpus ("JIT" in a corpus that never
     /// says it): whatever the best passage says of the other words, it cannot be about that.
     public var abstainOnUnknownWord = true
-    /// The fitted answer-or-abstain model, used when passages carry their similarity to the question.
-    public var abstention: AbstentionModel? = .fitted
+    /// An answer-or-abstain model to use instead of the word rules when passages carry their similarity to
+    /// the question (`ASKDOCS_ABSTENTION`, scripts/fit_abstention.py). None by default: fitted and measured
+    /// leave-one-set-out, it wrongly abstained less (21 → 7 of 204 answerable questions) but abstained on
+    /// fewer unanswerable ones (45 → 37 of 50) than the rules; see Tests/QA/README.md.
+    public var abstention: AbstentionModel?
     public init() {}
     public static let `default` = AnswerParameters()
 
@@ -59,8 +62,8 @@ public enum AnswerComposer {
         // With similarities, the fitted model weighs all the evidence; without, the word rules decide.
         let model = top.features["similarity"] != nil ? p.abstention : nil
         // A word written as a name, or an identifier (`pool_maxsize`), that the corpus never has.
-        let unknownName = p.abstainOnUnknownWord
-            && (!absentIdentifiers.isEmpty || !unknownWords(query: query, statistics: statistics).isEmpty)
+        let unknownWord = !unknownWords(query: query, statistics: statistics).isEmpty
+        let unknownName = p.abstainOnUnknownWord && (!absentIdentifiers.isEmpty || unknownWord)
         if unknownName && model == nil { return abstain([], coverage: 0) }
         let topScore = max(top.score, 1e-9)
         let termIndex = ConceptMatcher.TermIndex(query.concepts)
@@ -151,7 +154,8 @@ public enum AnswerComposer {
         abstentionEvidence = AbstentionEvidence(
             coverageMargin: evidence - threshold, topSimilarity: top.features["similarity"] ?? 0,
             bestSimilarity: reading.compactMap { $0.features["similarity"] }.max() ?? 0,
-            unknownName: unknownName, unsupportedCorrection: unsupportedCorrection)
+            absentName: !absentIdentifiers.isEmpty, unknownWord: unknownWord,
+            unsupportedCorrection: unsupportedCorrection, concepts: query.concepts.count)
         if let model, let abstentionEvidence {
             if model.abstains(abstentionEvidence) { return abstain(sentences, coverage: evidence) }
         } else if evidence < threshold || unsupportedCorrection {

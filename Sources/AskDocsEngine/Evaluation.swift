@@ -250,7 +250,8 @@ public enum Evaluation {
             guard let evidence = answer.abstentionEvidence else { continue }
             let outcome = judge(item, answer: answer)
             let object: [String: Any] = ["set": setName, "qid": item.id, "label": item.unanswerable ? 1 : 0,
-                                         "f": evidence.values, "answered_right": !item.unanswerable && outcome.correct]
+                                         "f": evidence.values, "answered_right": !item.unanswerable && outcome.correct,
+                                         "question": item.question, "answer": answer.text]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             rows.append(String(decoding: data, as: UTF8.self))
         }

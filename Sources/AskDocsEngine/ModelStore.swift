@@ -146,3 +146,27 @@ final class LockedValue<Value>: @unchecked Sendable {
         return try body(&value)
     }
 }
+
+extension ModelStore {
+    /// On first use (the REPL, the README's run command): installs the model unless it is there or an
+    /// attempt failed in the last day (pip or the registry missing: retrying at every start would wait for
+    /// pip's network timeout each time). Returns the one line to show when it could not be installed.
+    public static func installOnFirstUse(_ spec: ModelSpec = .miniLM, note: (String) -> Void) -> String? {
+        let dir = directory(for: spec)
+        if isInstalled(spec, at: dir) { return nil }
+        let marker = dir.deletingLastPathComponent().appendingPathComponent(".\(spec.name).install-failed")
+        if let attrs = try? FileManager.default.attributesOfItem(atPath: marker.path),
+           let date = attrs[.modificationDate] as? Date, Date().timeIntervalSince(date) < 86_400 {
+            return nil
+        }
+        do {
+            try install(spec, at: dir, note: note)
+            try? FileManager.default.removeItem(at: marker)
+            return nil
+        } catch {
+            try? FileManager.default.createDirectory(at: marker.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? Data("\(error)\n".utf8).write(to: marker)
+            return "askdocs: the sentence model could not be installed (\(error)); ranking by words alone. `askdocs model install` retries."
+        }
+    }
+}

@@ -280,8 +280,12 @@ struct REPLCommand: ParsableCommand {
     @Flag(name: .customLong("no-update"), help: "Do not bring the index up to date first.")
     var noUpdate = false
 
+    @Flag(name: .customLong("no-vectors"), help: "Rank by words alone (and do not fetch the sentence model).")
+    var noVectors = false
+
     func run() throws {
-        let engine = try Self.openEngine(index: location.index, corpus: corpus, update: !noUpdate)
+        if !noVectors, let problem = ModelStore.installOnFirstUse(note: Terminal.note) { Terminal.note(problem) }
+        let engine = try Self.openEngine(index: location.index, corpus: corpus, update: !noUpdate, vectors: !noVectors)
         var repl = REPL(engine: engine)
         try repl.run()
     }
