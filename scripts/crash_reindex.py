@@ -265,7 +265,9 @@ def vector_kill_loop(a):
     for k in range(args.vector_kills):
         proc = subprocess.Popen([askdocs, "index", "--corpus", corpus, "--index", index],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        delay = rng.uniform(0.5, max(1.0, duration / (args.vector_kills + 1)))
+        # A fifth to a half of a whole pass: past the first batch's commit (a tenth of the pass or less),
+        # so that every run resumes from batches the one before committed, and short of the end.
+        delay = rng.uniform(0.2, 0.5) * duration
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
