@@ -45,15 +45,15 @@ public struct IndexSummary: Sendable, Codable, Equatable {
     public var skipLine: String? {
         guard !skippedFiles.isEmpty else { return nil }
         let parts = skipCounts.map { "\($0.count) \($0.reason)" }
-        return "skipped \(skippedFiles.count) \(skippedFiles.count == 1 ? "file" : "files"): " + parts.joined(separator: ", ")
+        return "skipped \(skippedFiles.count.counted("file")): " + parts.joined(separator: ", ")
     }
 
     /// The one line the CLI prints.
     public var line: String {
         let mode = full ? "full rebuild" : "incremental"
         return "indexed (\(mode)): \(added) added, \(updated) updated, \(removed) removed, \(unchanged) unchanged, "
-            + "\(skipped) skipped; \(chunksWritten) chunks written; index holds \(documents) documents, "
-            + "\(chunks) chunks; \(String(format: "%.3f", seconds)) s"
+            + "\(skipped) skipped; \(chunksWritten.counted("chunk")) written; index holds \(documents.counted("document")), "
+            + "\(chunks.counted("chunk")); \(String(format: "%.3f", seconds)) s"
     }
 }
 

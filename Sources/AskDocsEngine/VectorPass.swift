@@ -14,9 +14,9 @@ public struct VectorPassSummary: Sendable, Equatable {
     public var total: Int
     public var seconds: Double
     public var line: String {
-        embedded == 0 ? "vectors: all \(total) chunks embedded"
-            : String(format: "vectors: embedded %d chunks in %.1f s (%.0f chunks/s)", embedded, seconds,
-                     Double(embedded) / max(seconds, 1e-9))
+        embedded == 0 ? "vectors: all \(total.counted("chunk")) embedded"
+            : "vectors: embedded \(embedded.counted("chunk"))"
+                + String(format: " in %.1f s (%.0f chunks/s)", seconds, Double(embedded) / max(seconds, 1e-9))
     }
 }
 

@@ -34,7 +34,7 @@ struct VectorPassService: Service {
                     }
                     if embedded > 0 {
                         let elapsed = ContinuousClock.now - started
-                        logger.info("vectors: embedded \(embedded) chunks in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+                        logger.info("vectors: embedded \(embedded.counted("chunk")) in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
                         embedded = 0
                     }
                     try await Task.sleep(for: idleInterval)

@@ -10,6 +10,8 @@ import Glibc
 #endif
 
 nonisolated(unsafe) private var interruptedAtPrompt: sig_atomic_t = 0
+/// Written by the SIGINT handler to wake the key reader on whichever thread it waits.
+nonisolated(unsafe) private var interruptPipe: (read: Int32, write: Int32) = (-1, -1)
 
 struct REPL {
     let engine: Engine
@@ -25,19 +27,19 @@ struct REPL {
       :why       how the last answer was chosen (terms, weights, scores)
       :reindex   pick up new, changed and removed files in the corpus
       :help      this text
-      :quit      leave (or Ctrl-D)
+      :quit      leave (or Ctrl-D; help, quit and exit work without the colon too)
     """
 
     mutating func run() throws {
         let interactive = isatty(STDIN_FILENO) == 1
         let historyPath = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.askdocs_history"
         if interactive {
+            catchInterrupts()
             using_history()
             stifle_history(1_000)
             _ = read_history(historyPath)
-            signal(SIGINT) { _ in interruptedAtPrompt = 1 }
             let (docs, chunks) = (try? engine.counts()) ?? (0, 0)
-            print("AskDocs — \(docs) documents, \(chunks) passages. Ask a question; :help for commands, Ctrl-D to leave.")
+            print("AskDocs — \(docs.counted("document")), \(chunks.counted("passage")). Ask a question; :help for commands, Ctrl-D to leave.")
         }
         defer { if interactive { _ = write_history(historyPath) } }
 
@@ -46,8 +48,8 @@ struct REPL {
             let input = line.trimmingCharacters(in: .whitespaces)
             if input.isEmpty { continue }
             if interactive { add_history(input) }
-            if input.hasPrefix(":") {
-                if try !command(String(input.dropFirst()).lowercased()) { break }
+            if let name = Self.commandName(input) {
+                if try !command(name) { break }
                 continue
             }
             do {
@@ -66,6 +68,47 @@ struct REPL {
         if interactive { print("") }
     }
 
+    /// Ctrl-C must end the terminal read, not be retried inside libedit (which then swallowed the next
+    /// line typed). The signal may land on any thread of the process, so the handler writes to a pipe
+    /// and libedit reads keys through a function that waits on the terminal and that pipe together: once
+    /// Ctrl-C is pressed it reports end of input, `readline` returns, and the flag tells that from Ctrl-D.
+    /// libedit's own signal handling stays off: it re-sends the signal and leaves the terminal in cooked
+    /// mode.
+    func catchInterrupts() {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return }
+        interruptPipe = (fds[0], fds[1])
+        _ = fcntl(fds[1], F_SETFL, O_NONBLOCK)
+        askdocs_set_rl_catch_signals(0)
+        askdocs_set_rl_getc_function { _ in
+            var byte: UInt8 = 0
+            while true {
+                var waits = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                             pollfd(fd: interruptPipe.read, events: Int16(POLLIN), revents: 0)]
+                if poll(&waits, 2, -1) < 0 { if errno == EINTR { continue } else { return -1 } }
+                if waits[1].revents != 0 {
+                    var drained = [UInt8](repeating: 0, count: 16)
+                    _ = read(interruptPipe.read, &drained, drained.count)
+                    if interruptedAtPrompt != 0 { return -1 }
+                    continue
+                }
+                let n = read(STDIN_FILENO, &byte, 1)
+                if n == 1 { return Int32(byte) }
+                if n < 0 && errno == EINTR { continue }
+                return -1
+            }
+        }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            interruptedAtPrompt = 1
+            var byte: UInt8 = 1
+            _ = write(interruptPipe.write, &byte, 1)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGINT, &action, nil)
+    }
+
     /// One line from the user; nil at end of input. Ctrl-C at the prompt gives an empty line, not an exit.
     func readLine(interactive: Bool) -> String? {
         guard interactive else { return Swift.readLine() }
@@ -76,9 +119,18 @@ struct REPL {
                 return nil
             }
             defer { free(raw) }
-            if interruptedAtPrompt != 0 { return "" }
+            // Ctrl-C after some typing: readline hands back the dropped text, which is not a question.
+            if interruptedAtPrompt != 0 { print("^C"); continue }
             return String(cString: raw)
         }
+    }
+
+    /// The command a line asks for: `:name`, or one of the words people type to a prompt without the
+    /// colon (`help`, `quit`, `exit`), which are never questions for the docs.
+    static func commandName(_ input: String) -> String? {
+        if input.hasPrefix(":") { return String(input.dropFirst()).lowercased() }
+        let word = input.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "!?. "))
+        return ["help", "quit", "exit"].contains(word) ? word : nil
     }
 
     /// Runs a `:command`; false to leave.
