@@ -48,12 +48,24 @@ public enum Highlighter {
         let last = bestStart + width - 1
         var out = first > 0 ? "…" : ""
         var cursor = first == 0 ? text.startIndex : tokens[first].range.lowerBound
+        // Matched words joined by punctuation alone (csrf_token, os.path) are one mark, not **csrf**_**token**.
+        var open = false
         for k in first...last {
             let r = tokens[k].range
-            out += text[cursor..<r.lowerBound]
-            out += hit[k] ? "**\(text[r])**" : String(text[r])
+            let gap = text[cursor..<r.lowerBound]
+            if open && !(hit[k] && !gap.isEmpty && !gap.contains(where: \.isWhitespace)) {
+                out += "**"
+                open = false
+            }
+            out += gap
+            if hit[k] && !open {
+                out += "**"
+                open = true
+            }
+            out += text[r]
             cursor = r.upperBound
         }
+        if open { out += "**" }
         if last == tokens.count - 1 {
             out += text[cursor...]
         } else {

@@ -34,6 +34,9 @@ public struct SearchOutcome: Sendable {
 }
 
 public final class Engine {
+    /// The release, for `askdocs --version` and `/healthz`.
+    public static let version = "0.9.0"
+    public static let schemaVersion = Schema.version
     public let indexPath: String
     public private(set) var corpusPath: String?
     let index: SearchIndex

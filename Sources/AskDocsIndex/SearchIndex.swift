@@ -10,16 +10,46 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
     case damaged(path: String, detail: String)
     case missing(path: String)
     case schemaMismatch(path: String, found: Int32, expected: Int32)
+    case unopenable(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .damaged(let path, let detail):
-            return "the index \(path) is damaged or not an AskDocs index (\(detail)); rebuild it with `askdocs index --full`"
+            return "the index \(path) is damaged or not an AskDocs index (\(detail)); rebuild it with "
+                + "`\(Self.rebuildCommand(path))`"
         case .missing(let path):
-            return "no index at \(path); build it with `askdocs index`"
+            return "no index at \(path); build it with `askdocs index --index \(Self.shellQuoted(path)) --corpus DOCS_FOLDER`"
         case .schemaMismatch(let path, let found, let expected):
-            return "the index \(path) has schema version \(found), this askdocs needs \(expected); run `askdocs index --full`"
+            return "the index \(path) has schema version \(found), this askdocs needs \(expected); run `\(Self.rebuildCommand(path))`"
+        case .unopenable(let path, let reason):
+            return "cannot open or create the index \(path): \(reason)"
         }
+    }
+
+    /// The command that rebuilds the index at `path`, spelled out so it works pasted as is.
+    static func rebuildCommand(_ path: String) -> String {
+        "askdocs index --full --index \(shellQuoted(path)) --corpus DOCS_FOLDER"
+    }
+
+    static func shellQuoted(_ s: String) -> String {
+        s.allSatisfy({ $0.isLetter || $0.isNumber || "/._-+".contains($0) }) ? s
+            : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// Why a file at `path` cannot be opened for writing, in words: what SQLite's "unable to open database
+    /// file" leaves out.
+    static func openProblem(_ path: String, _ error: Error) -> String {
+        let fm = FileManager.default
+        let dir = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !dir.isEmpty && !fm.fileExists(atPath: dir, isDirectory: &isFolder) {
+            return "its folder \(dir) does not exist and cannot be created"
+        }
+        if !dir.isEmpty && !isFolder.boolValue { return "\(dir) is a file, not a folder" }
+        if fm.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue { return "it is a folder" }
+        if fm.fileExists(atPath: path) && !fm.isWritableFile(atPath: path) { return "the file is not writable" }
+        if !fm.isWritableFile(atPath: dir.isEmpty ? "." : dir) { return "the folder \(dir.isEmpty ? "." : dir) is not writable" }
+        return "\(error)"
     }
 }
 
@@ -82,9 +112,19 @@ public final class SearchIndex {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        connection = try SQLiteConnection(path: path)
+        let unopenable = [SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY]
         do {
-            try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            connection = try SQLiteConnection(path: path)
+        } catch let error as SQLiteError where unopenable.contains(error.code) {
+            throw IndexError.unopenable(path: path, reason: IndexError.openProblem(path, error))
+        }
+        do {
+            // The first statement is where SQLite finds out it cannot create or write the file.
+            do {
+                try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            } catch let error as SQLiteError where unopenable.contains(error.code) {
+                throw IndexError.unopenable(path: path, reason: IndexError.openProblem(path, error))
+            }
             let version = try userVersion()
             let hasTables = try tableExists("documents")
             if version == 0 && !hasTables {

@@ -107,3 +107,21 @@ public func buildApplication(_ configuration: ServerConfiguration,
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
+
+/// A one-line reason for a server that could not start listening, in the operator's terms; nil for any
+/// other error. NIO's own text ("bind(descriptor:ptr:bytes:): Address already in use (errno: 98)") names a
+/// system call, not what to do.
+public func listenFailure(_ error: Error, host: String, port: Int) -> String? {
+    guard let io = error as? IOError else { return nil }
+    let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    switch io.errnoCode {
+    case EADDRINUSE:
+        return "cannot listen on \(address): another program is using port \(port); choose another with --port N (0 picks a free one)"
+    case EACCES:
+        return "cannot listen on \(address): ports below 1024 need root; choose one above 1024 with --port N"
+    case EADDRNOTAVAIL:
+        return "cannot listen on \(address): this machine has no such address; use --host 127.0.0.1 or one of its own addresses"
+    default:
+        return "cannot listen on \(address): \(String(cString: strerror(io.errnoCode)))"
+    }
+}

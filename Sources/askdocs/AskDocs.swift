@@ -1,6 +1,7 @@
 // The `askdocs` command line: index, search, ask, serve, repl (the default). Thin: parses arguments, calls the
 // shared Engine, prints. The contract (flags, JSON shapes) is documented in README.md.
 
+import AskDocsCore
 import AskDocsEngine
 import ArgumentParser
 import Foundation
@@ -10,6 +11,7 @@ struct AskDocs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "askdocs",
         abstract: "Ask questions of a folder of documentation; answers are quoted from it, with citations.",
+        version: "askdocs \(Engine.version) (index schema \(Engine.schemaVersion), sentence model \(ModelSpec.miniLM.name))",
         subcommands: [Index.self, Search.self, Ask.self, REPLCommand.self, Serve.self, Eval.self, Model.self],
         defaultSubcommand: REPLCommand.self)
 }
@@ -72,6 +74,14 @@ struct TimingLog {
 extension ParsableCommand {
     /// Opens the engine and, unless told not to, brings the index up to date with its corpus first.
     static func openEngine(index: String, corpus: String?, update: Bool, vectors: Bool = true) throws -> Engine {
+        // A mistyped --index, or a run outside the repository, must not leave an empty index behind.
+        if !FileManager.default.fileExists(atPath: index) {
+            let folder = corpus ?? "Corpus"
+            guard FileManager.default.fileExists(atPath: folder) else {
+                throw CLIError("no index at \(index), and no corpus folder at \(folder) to build it from; "
+                               + "pass --corpus DOCS_FOLDER (and --index FILE to keep the index elsewhere)")
+            }
+        }
         let engine = try CLIError.reporting { try Engine(indexPath: index, corpusPath: corpus) }
         if !vectors { engine.usesVectors = false }
         // `--no-update` skips looking for changed files, but an index written by another AskDocs version
@@ -110,8 +120,16 @@ struct Index: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Index the corpus incrementally (only new, changed and removed files are touched).")
 
-    @Option(name: .long, help: "The corpus folder: .md, .html/.htm and .txt files.")
-    var corpus = "Corpus"
+    @Option(name: .customLong("corpus"), help: "The corpus folder: .md, .html/.htm and .txt files (default: the one recorded in the index, else Corpus).")
+    var corpusOption: String?
+
+    /// The folder given, else the one the index was built from, else Corpus.
+    var corpus: String {
+        if let corpusOption { return corpusOption }
+        if FileManager.default.fileExists(atPath: location.index),
+           let recorded = try? Engine(readingAt: location.index).corpusPath { return recorded }
+        return "Corpus"
+    }
 
     @OptionGroup var location: IndexLocation
 
@@ -148,8 +166,9 @@ struct Index: ParsableCommand {
     }
 
     func run() throws {
+        let corpus = self.corpus
         guard FileManager.default.fileExists(atPath: corpus) else {
-            throw CLIError("no corpus folder at \(corpus); pass --corpus DIR")
+            throw CLIError("no corpus folder at \(corpus); pass --corpus DOCS_FOLDER")
         }
         let summary: IndexSummary
         do {
@@ -170,7 +189,10 @@ struct Index: ParsableCommand {
             print(JSONOutput.encode(ReindexResponse(summary)))
             return
         }
-        Terminal.reportSkipped(summary, all: verbose)
+        // The count of skipped files was said when they first appeared; an update that changed nothing
+        // does not repeat it (unreadable files are still named each time, until fixed).
+        let changed = summary.full || summary.added + summary.updated + summary.removed > 0
+        Terminal.reportSkipped(summary, all: verbose, counts: verbose || changed)
         if verbose { for path in summary.changedPaths { print("  changed: \(path)") } }
         print(summary.line)
         if let vectors = try embedVectors() { print(vectors.line) }
@@ -204,7 +226,8 @@ struct Search: ParsableCommand {
     @OptionGroup var location: IndexLocation
     @OptionGroup var options: QueryOptions
 
-    @Option(name: .long, help: "How many results.")
+    // Unconditional, so that `--limit -1` reaches validate() instead of being read as an option.
+    @Option(name: .long, parsing: .unconditional, help: "How many results.")
     var limit = 10
 
     @Argument(help: "The query (or use --batch FILE).")
@@ -212,7 +235,7 @@ struct Search: ParsableCommand {
 
     func validate() throws {
         if (query == nil) == (options.batch == nil) { throw ValidationError("give a QUERY or --batch FILE (one of them)") }
-        if limit < 0 || limit > 10_000 { throw ValidationError("--limit must be between 0 and 10000") }
+        if limit < 0 || limit > 10_000 { throw ValidationError("--limit must be between 0 and 10000 (got \(limit))") }
     }
 
     func run() throws {
@@ -224,7 +247,7 @@ struct Search: ParsableCommand {
             if options.json {
                 print(JSONOutput.encode(SearchResponse(outcome)))
             } else {
-                print(TerminalFormat.search(outcome))
+                print(TerminalFormat.search(outcome, colour: Terminal.stdoutIsColourTerminal))
             }
         }
         try timings.write()
@@ -282,6 +305,32 @@ struct REPLCommand: ParsableCommand {
 
     @Flag(name: .customLong("no-vectors"), help: "Rank by words alone (and do not fetch the sentence model).")
     var noVectors = false
+
+    /// Words after `askdocs` that are no command: a question typed without `ask`, or a mistyped command.
+    @Argument(help: .hidden)
+    var stray: [String] = []
+
+    func validate() throws {
+        guard !stray.isEmpty else { return }
+        Terminal.note("askdocs: " + Self.strayMessage(stray))
+        throw ExitCode(64)
+    }
+
+    /// What to say about `askdocs WORDS…`: the command meant, when one word is a near miss of one.
+    static func strayMessage(_ words: [String]) -> String {
+        let commands = AskDocs.configuration.subcommands.map { $0._commandName }
+        let question = words.joined(separator: " ")
+        let toAsk = "to ask a question: askdocs ask \"\(question)\"; `askdocs` alone starts the interactive prompt "
+            + "(askdocs --help lists the commands)"
+        let first = words[0].lowercased()
+        if !first.contains(" "), let near = commands.first(where: {
+            TypoCorrector.distance(Array(first.utf8), Array($0.utf8), limit: first.count > 5 ? 2 : 1) != nil
+        }) {
+            let rest = words.dropFirst().map { $0.contains(" ") ? "\"\($0)\"" : $0 }
+            return "unknown command “\(words[0])”; did you mean `askdocs \(([near] + rest).joined(separator: " "))`? Or, " + toAsk
+        }
+        return "“\(question)” is not a command; " + toAsk
+    }
 
     func run() throws {
         if !noVectors, let problem = ModelStore.installOnFirstUse(note: Terminal.note) { Terminal.note(problem) }

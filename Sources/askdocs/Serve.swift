@@ -17,8 +17,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "The address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(name: .long, help: "The port (0 picks a free one and prints it).")
+    @Option(name: .long, parsing: .unconditional, help: "The port (0 picks a free one and prints it).")
     var port = 8080
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (got \(port))") }
+        guard cache >= 0 else { throw ValidationError("--cache must be 0 (no cache) or more (got \(cache))") }
+    }
 
     @Flag(name: .long, help: "Reindex automatically when files in the corpus are added, changed or removed.")
     var watch = false
@@ -33,7 +38,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "info logs one line per request; warning logs only problems.")
     var logLevel = "info"
 
-    @Option(name: .long, help: "How many responses to repeated questions to keep (0: no cache).")
+    @Option(name: .long, parsing: .unconditional, help: "How many responses to repeated questions to keep (0: no cache).")
     var cache = 2048
 
     @Option(name: .customLong("read-timeout"), help: ArgumentHelp(
@@ -80,6 +85,11 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(
                 "askdocs: serving http://\(displayHost):\(port)/ (API under /api, spec at /openapi.json)\n".utf8))
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            if let reason = listenFailure(error, host: host, port: port) { throw CLIError(reason) }
+            throw error
+        }
     }
 }

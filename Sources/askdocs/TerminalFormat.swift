@@ -83,20 +83,32 @@ extension Terminal {
 }
 
 enum TerminalFormat {
+    /// Wraps each line of `text` at word boundaries to `width` columns. A line's own leading whitespace
+    /// (code, nested lists) is kept and carried onto its continuation lines.
     static func wrap(_ text: String, width: Int, indent: String = "") -> String {
         var lines: [String] = []
         for paragraph in text.components(separatedBy: "\n") {
-            var line = indent
-            for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
-                if line.count + word.count + 1 > width && line.count > indent.count {
+            let leading = paragraph.prefix { $0 == " " || $0 == "\t" }
+            let lineIndent = indent + leading
+            var line = lineIndent
+            for word in paragraph.dropFirst(leading.count).split(separator: " ", omittingEmptySubsequences: false) {
+                if line.count + word.count + 1 > width && line.count > lineIndent.count {
                     lines.append(line)
-                    line = indent
+                    line = lineIndent
                 }
-                line += (line.count > indent.count ? " " : "") + word
+                line += (line.count > lineIndent.count ? " " : "") + word
             }
             lines.append(line)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A snippet's `**marked**` words in bold on a colour terminal, plain otherwise: the markers are for
+    /// JSON clients, not for people.
+    static func emphasis(_ snippet: String, colour: Bool) -> String {
+        let parts = snippet.components(separatedBy: "**")
+        guard parts.count > 2 else { return snippet }
+        return parts.enumerated().map { i, part in i % 2 == 1 ? bold(part, colour) : part }.joined()
     }
 
     static func dim(_ s: String, _ colour: Bool) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
@@ -129,14 +141,14 @@ enum TerminalFormat {
         return out
     }
 
-    static func search(_ outcome: SearchOutcome) -> String {
+    static func search(_ outcome: SearchOutcome, colour: Bool = false) -> String {
         guard !outcome.passages.isEmpty else { return "No results for “\(outcome.query.text)”." }
         var out: [String] = outcome.query.correctedText.map { ["Showing results for “\($0)”"] } ?? []
         for (i, p) in outcome.passages.enumerated() {
             let c = p.candidate
             out.append("\(i + 1). \(c.title) › \(c.sectionLabel)  [\(location(source: c.source, anchor: c.anchor, url: c.url)), "
                        + String(format: "%.3f", p.score) + "]")
-            out.append(wrap(Highlighter.snippet(of: c.text, for: outcome.query), width: 80, indent: "   "))
+            out.append(emphasis(wrap(Highlighter.snippet(of: c.text, for: outcome.query), width: 80, indent: "   "), colour: colour))
         }
         return out.joined(separator: "\n")
     }

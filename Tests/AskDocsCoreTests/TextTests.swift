@@ -59,6 +59,13 @@ import Testing
         #expect(s.contains("**latency**"))
     }
 
+    /// Matched words joined by punctuation are one mark, not **csrf**_**token**.
+    @Test func snippetMarksAnIdentifierOnce() {
+        let s = Highlighter.snippet(of: "Every form must include the csrf_token field.", for: QueryAnalyzer.analyze("csrf token"))
+        #expect(s.contains("**csrf_token**"), "\(s)")
+        #expect(!s.contains("**_**"), "\(s)")
+    }
+
     /// The byte-level collapser gives what the Character-level split gave, on every kind of whitespace.
     @Test func whitespaceCollapsesLikeCharacterSplit() {
         func reference(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }

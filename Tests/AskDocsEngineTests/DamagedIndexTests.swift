@@ -60,7 +60,7 @@ import Testing
         for error in errors {
             let line = "\(error)"
             #expect(Engine.isDamagedIndex(error), "not reported as damage: \(line)", sourceLocation: sourceLocation)
-            #expect(line.contains("`askdocs index --full`") && !line.contains("\n"), "\(line)",
+            #expect(line.contains("`askdocs index --full --index ") && !line.contains("\n"), "\(line)",
                     sourceLocation: sourceLocation)
         }
     }
@@ -104,7 +104,7 @@ import Testing
             try old.connection.execute("PRAGMA user_version = 2")
         }
         // Readers refuse it with the command that fixes it; the writer rebuilds it.
-        #expect { _ = try Engine(readingAt: index) } throws: { "\($0)".contains("`askdocs index --full`") }
+        #expect { _ = try Engine(readingAt: index) } throws: { "\($0)".contains("`askdocs index --full --index ") }
         let engine = try Engine(indexPath: index, corpusPath: corpus)
         #expect(engine.schemaWasRebuilt)
         let summary = try engine.reindex()
