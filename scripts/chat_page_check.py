@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Drives the chat page in headless Chromium (Debian's chromium + chromium-driver, PyPI selenium): types
 questions, waits for answers, checks the answer text, the citation link and its passage, a follow-up that
-uses the conversation, an abstention, and the layout on a phone-sized window.
+uses the conversation, an abstention, the corpus line and example questions, code in a monospace block with
+a working copy button, the conversation kept across a reload (and forgotten by "New"), and the layout on a
+phone-sized window.
 
     python3 scripts/chat_page_check.py http://127.0.0.1:8080/ [--screenshot FILE.png] [--with-url-page]
 
 (--with-url-page: the corpus also holds the test's warp.html, whose citation must open its published page.)
 """
+import re
 import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -43,8 +46,20 @@ def ask(question, turn):
 try:
     driver.get(url)
     check(driver.title == "AskDocs", "page title")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "corpus-line").text)
+    line = driver.find_element(By.ID, "corpus-line").text
+    check(re.search(r"\b\d+ documents?\b", line) is not None and "indexed" in line,
+          f"the corpus line says what is loaded: {line}")
+    examples = driver.find_elements(By.CSS_SELECTOR, "#examples button.example")
+    texts = [e.text for e in examples]
+    check(2 <= len(examples) <= 4 and "What Is Flask?" in texts, f"example questions from the headings: {texts}")
+    examples[texts.index("What Is Flask?") if "What Is Flask?" in texts else 0].click()
+    WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#turn-1 .answer-text"))
+    check("Flask" in driver.find_element(By.CSS_SELECTOR, "#turn-1 .answer-text").text
+          and not driver.find_element(By.ID, "examples").is_displayed(),
+          "an example asks itself, and the examples step aside")
 
-    turn = ask("which is fastest with a database?", 1)
+    turn = ask("which is fastest with a database?", 2)
     answer = turn.find_element(By.CLASS_NAME, "answer-text").text
     check("FastAPI" in answer and "440" in answer, f"flagship answer: {answer[:120]}")
     links = turn.find_elements(By.CSS_SELECTOR, "a.citation")
@@ -60,22 +75,38 @@ try:
     check("Real-World Benchmark With Database Calls" in passage.text and passage.find_elements(By.TAG_NAME, "mark"),
           "the linked passage is the cited section, with matches highlighted")
 
-    turn = ask("what does flask give you out of the box?", 2)
+    turn = ask("what does flask give you out of the box?", 3)
     check("Jinja2" in turn.find_element(By.CLASS_NAME, "answer-text").text, "second question answered")
-    turn = ask("and Django?", 3)
+    driver.refresh()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#turn-3 .answer-text"))
+    restored = [t.find_element(By.CLASS_NAME, "question").text for t in driver.find_elements(By.CSS_SELECTOR, "section.turn")]
+    check(len(restored) == 3 and "out of the box" in restored[-1], f"the conversation is kept across a reload: {restored}")
+    turn = ask("and Django?", 4)
     cites = " ".join(l.text for l in turn.find_elements(By.CSS_SELECTOR, "a.citation"))
-    check("Django" in cites, f"follow-up answered about Django from the conversation: {cites}")
+    check("Django" in cites, f"follow-up after the reload answered about Django from the conversation: {cites}")
 
-    turn = ask("How do I deploy FastAPI on Kubernetes?", 4)
+    turn = ask("How do I deploy FastAPI on Kubernetes?", 5)
     text = turn.find_element(By.CLASS_NAME, "answer-text").text
     check("couldn't find" in text and not turn.find_elements(By.CSS_SELECTOR, "a.citation"),
           f"clear abstention, no citation: {text}")
-    check(not driver.find_elements(By.CSS_SELECTOR, "#turn-1 a.open-page"),
+    check(not driver.find_elements(By.CSS_SELECTOR, "#turn-2 a.open-page"),
           "no 'open page' link for a page whose address is unknown")
+
+    turn = ask("how do I define a route in flask", 6)
+    blocks = turn.find_elements(By.CSS_SELECTOR, ".code pre code")
+    check(len(blocks) == 1 and "@app.route" in blocks[0].text and "\n    return" in blocks[0].get_attribute("textContent"),
+          "a code answer is a block, its indentation kept")
+    font = driver.execute_script("return getComputedStyle(arguments[0]).fontFamily", blocks[0]) if blocks else ""
+    check("mono" in font.lower() or "consolas" in font.lower(), f"code in a monospace font: {font}")
+    buttons = turn.find_elements(By.CSS_SELECTOR, ".code button.copy")
+    if buttons:
+        buttons[0].click()
+        WebDriverWait(driver, 5).until(lambda d: buttons[0].get_attribute("data-copied") == "true")
+    check(bool(buttons) and buttons[0].get_attribute("data-copied") == "true", "the copy button copies")
 
     if "--with-url-page" in sys.argv:
         # The test corpus has warp.html, which declares https://docs.example.org/warp.html as its address.
-        turn = ask("what do warp coils need?", 5)
+        turn = ask("what do warp coils need?", 7)
         opens = turn.find_elements(By.CSS_SELECTOR, "a.open-page")
         check(len(opens) == 1 and opens[0].get_attribute("href") == "https://docs.example.org/warp.html#coils"
               and opens[0].get_attribute("target") == "_blank" and "noopener" in (opens[0].get_attribute("rel") or ""),
@@ -86,6 +117,14 @@ try:
     check(viewport <= 400 and width <= viewport, f"no horizontal scrolling on a phone ({width}px in {viewport}px)")
     if shot:
         driver.save_screenshot(shot)
+
+    driver.find_element(By.ID, "clear").click()
+    driver.refresh()
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "corpus-line").text)
+    check(not driver.find_elements(By.CSS_SELECTOR, "section.turn") and driver.find_element(By.ID, "examples").is_displayed(),
+          "New forgets the conversation, also after a reload, and the examples come back")
+    check(driver.execute_script("return fetch('/favicon.ico').then(r => r.status + ' ' + r.headers.get('content-type'))")
+          == "200 image/svg+xml", "a favicon")
 finally:
     driver.quit()
 

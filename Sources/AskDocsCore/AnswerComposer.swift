@@ -261,6 +261,7 @@ public enum AnswerComposer {
         }
         picked.sort { $0.1.ordinal < $1.1.ordinal }
         var text = picked.map(\.1.text).joined(separator: best.1.kind == .prose ? " " : "\n")
+        var code = best.1.kind == .code ? [text] : []
         // "…, you can import it and use it like this:" announces the example that follows it, in the next
         // chunk of the section: the answer shows it instead of stopping on the colon.
         let announcesExample = best.1.kind == .prose && picked.last.map { last in
@@ -293,6 +294,7 @@ public enum AnswerComposer {
                                   about: Self.exampleWords(question: query.contentWords,
                                                            announcing: picked.last?.1.text ?? "")) {
             text += "\n" + shown
+            if example.kind == .code { code.append(shown) }
         }
         if text.count > p.maxAnswerCharacters { text = truncate(text, to: p.maxAnswerCharacters) }
         let citations = citedPassages.map { i -> Citation in
@@ -302,6 +304,7 @@ public enum AnswerComposer {
         var answer = Answer(question: question, text: text, abstained: false, citations: citations, passages: passages,
                             consideredSentences: sentences, evidenceCoverage: evidence)
         answer.abstentionEvidence = abstentionEvidence
+        answer.code = code.filter { !$0.isEmpty && text.contains($0) }
         return answer
     }
 

@@ -21,6 +21,7 @@ public enum FollowUpResolver {
         ["and", "for"], ["and", "with"], ["and"], ["also"], ["same", "for"], ["same", "with"],
     ]
     static let pronouns: Set<String> = ["it", "its", "that", "this", "they", "them", "those", "one"]
+    static let questionWords: Set<String> = ["which", "what", "how", "who", "when", "where", "why"]
 
     /// Whether `question` needs the previous question to be understood, and what remains of it once its
     /// lead words are taken off.
@@ -28,12 +29,32 @@ public enum FollowUpResolver {
         let words = Tokenizer.tokens(question).map(\.text)
         guard !words.isEmpty else { return nil }
         for lead in leads where words.starts(with: lead) {
-            return Array(words.dropFirst(lead.count))
+            let rest = Array(words.dropFirst(lead.count))
+            // "and which one has a built-in admin?" asks a question of its own: a question word opens it
+            // and nothing in it points back ("which one" asks among all, "it" would mean the last answer's
+            // subject).
+            if let first = rest.first, questionWords.contains(first),
+               !rest.dropFirst().contains(where: { pronouns.contains($0) && $0 != "one" }),
+               QueryAnalyzer.analyze(rest.joined(separator: " ")).contentWords.count >= 1 {
+                return nil
+            }
+            return rest
         }
         // A short question that points back ("is it async?") leans on the last one too.
         let content = QueryAnalyzer.analyze(question).contentWords
         if content.count <= 2, words.contains(where: pronouns.contains), words.count <= 6 { return words }
         return nil
+    }
+
+    /// A question that opened with a conversational lead but stands alone, without the lead: "and which
+    /// one has a built-in admin?" → "which one has a built-in admin?".
+    static func standaloneText(_ question: String) -> String {
+        let tokens = Tokenizer.tokens(question)
+        let words = tokens.map(\.text)
+        for lead in leads where words.starts(with: lead) && words.count > lead.count {
+            return String(question[tokens[lead.count].range.lowerBound...])
+        }
+        return question
     }
 
     /// The question a follow-up stands for: a name that is a sibling of a name in the previous question
@@ -42,8 +63,8 @@ public enum FollowUpResolver {
     /// about with a database?" → "which is fastest? with a database"). Anything else is returned as asked.
     public static func resolve(_ question: String, previous: String?,
                                alternatives: [String: Set<String>] = [:]) -> String {
-        guard let previous, !previous.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-              let rest = remainder(ofFollowUp: question) else { return question }
+        guard let previous, !previous.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return question }
+        guard let rest = remainder(ofFollowUp: question) else { return standaloneText(question) }
         // The follow-up's own words as typed (its last `rest.count` tokens), minus fillers.
         let typed = Tokenizer.tokens(question).suffix(rest.count)
             .filter { !QueryAnalyzer.stopwords.contains($0.text) && !pronouns.contains($0.text) }

@@ -231,6 +231,9 @@ public struct Answer: Sendable, Equatable {
     public var evidenceCoverage: Double
     /// What the answer-or-abstain decision read (nil when it stopped before weighing evidence).
     public var abstentionEvidence: AbstentionEvidence?
+    /// The parts of `text` quoted from code or a literal block, each verbatim as it stands in `text`, in
+    /// order: what a client shows in a monospace block with a copy button.
+    public var code: [String] = []
     public init(question: String, text: String, abstained: Bool, citations: [Citation],
                 passages: [RankedPassage], consideredSentences: [ScoredSentence], evidenceCoverage: Double) {
         self.question = question

@@ -229,6 +229,18 @@ public final class Engine {
 
     public func counts() throws -> (documents: Int, chunks: Int) { try reportingDamage { try index.counts() } }
 
+    /// What the index holds, for a client to show: counts, when it was last indexed, the corpus folder's
+    /// name, and example questions from its headings.
+    public func corpusSummary(examples: Int = 4) throws -> CorpusSummary {
+        try reportingDamage {
+            let (documents, chunks) = try index.counts()
+            let indexedAt = try index.meta("indexed_at").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+            return CorpusSummary(name: corpusPath.map { ($0 as NSString).lastPathComponent }, documents: documents,
+                                 chunks: chunks, indexedAt: indexedAt,
+                                 examples: ExampleQuestions.pick(from: try index.sampleHeadings(limit: 400), count: examples))
+        }
+    }
+
     /// Changes whenever an index run commits (from this process or another): cached answers keyed on it
     /// are never stale.
     public func indexGeneration() throws -> String {
@@ -336,12 +348,7 @@ public final class Engine {
     /// is first read as the question it stands for (`Answer.question` keeps what was asked, the search
     /// outcome's query shows what was searched).
     public func ask(_ question: String, history: [ConversationTurn] = []) throws -> (answer: Answer, search: SearchOutcome) {
-        var searched = question
-        if let previous = history.last?.question, FollowUpResolver.remainder(ofFollowUp: question) != nil {
-            // The previous question's documents say which names are siblings ("Django" for "Flask").
-            let earlier = try search(previous, limit: answerParameters.passagesToRead)
-            searched = FollowUpResolver.resolve(question, previous: previous, alternatives: earlier.alternatives)
-        }
+        let searched = try standalone(question, history: history)
         // Twenty passages: a comparison may need the entries of both names compared.
         let outcome = try search(searched, limit: max(answerParameters.passagesToRead, 20))
         // The chunk after each passage read: where the example a sentence announces ("…like this:") is.
@@ -358,6 +365,17 @@ public final class Engine {
                                             followingChunks: following,
                                             parameters: answerParameters)
         return (answer, outcome)
+    }
+
+    /// What a question stands for once its conversation is read: a follow-up ("and Django?") becomes a
+    /// question of its own; any other question is returned as asked.
+    public func standalone(_ question: String, history: [ConversationTurn]) throws -> String {
+        guard let previous = history.last?.question, FollowUpResolver.remainder(ofFollowUp: question) != nil else {
+            return question
+        }
+        // The previous question's documents say which names are siblings ("Django" for "Flask").
+        let earlier = try search(previous, limit: answerParameters.passagesToRead)
+        return FollowUpResolver.resolve(question, previous: previous, alternatives: earlier.alternatives)
     }
 
     /// The identifiers and capitalised names the question writes that no chunk holds as a run of words

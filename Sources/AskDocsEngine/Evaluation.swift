@@ -85,6 +85,8 @@ public enum Evaluation {
         public var section: String
         public var mustContain: [String]
         public var unanswerable: Bool
+        /// Earlier questions of the conversation, oldest first: the item's question is a follow-up to them.
+        public var history: [String] = []
     }
 
     public struct QAOutcome: Sendable {
@@ -138,7 +140,8 @@ public enum Evaluation {
             let sources = o["sources"] as? [String] ?? []
             return QAItem(id: stringValue(o["id"]) ?? "\(n + 1)", question: question, sources: sources,
                           section: o["section"] as? String ?? "", mustContain: o["must_contain"] as? [String] ?? [],
-                          unanswerable: kind == "unanswerable" || (sources.isEmpty && (o["must_contain"] as? [String] ?? []).isEmpty))
+                          unanswerable: kind == "unanswerable" || (sources.isEmpty && (o["must_contain"] as? [String] ?? []).isEmpty),
+                          history: o["history"] as? [String] ?? [])
         }
     }
 
@@ -183,12 +186,24 @@ public enum Evaluation {
         var latencies: [Duration] = []
         let clock = ContinuousClock()
         for item in items {
+            let conversation = try converse(engine, item.history)
             let start = clock.now
-            let answer = try engine.ask(item.question).answer
+            let answer = try engine.ask(item.question, history: conversation).answer
             latencies.append(clock.now - start)
             outcomes.append(judge(item, answer: answer))
         }
         return QAReport(outcomes: outcomes, latencies: latencies)
+    }
+
+    /// The turns a follow-up item stands on: each earlier question asked in order, with the answer it got,
+    /// as a chat client sends them.
+    static func converse(_ engine: Engine, _ questions: [String]) throws -> [ConversationTurn] {
+        var turns: [ConversationTurn] = []
+        for question in questions {
+            let answer = try engine.ask(question, history: turns).answer
+            turns.append(ConversationTurn(question: question, answer: answer.abstained ? "" : answer.text))
+        }
+        return turns
     }
 
     /// An engine over an index brought up to date with `corpus`, vectors included unless `vectors` is false
@@ -225,7 +240,8 @@ public enum Evaluation {
         engine.keepsFusionFeatures = true
         var rows: [String] = []
         for item in items {
-            for passage in try engine.search(item.question, limit: engine.candidatePool + engine.nearestCount).passages {
+            let text = try engine.standalone(item.question, history: converse(engine, item.history))
+            for passage in try engine.search(text, limit: engine.candidatePool + engine.nearestCount).passages {
                 rows.append(fusionRow(set: setName, qid: item.id, label: isAnswerBearing(passage.candidate, for: item) ? 1 : 0,
                                       passage: passage))
             }
@@ -246,7 +262,7 @@ public enum Evaluation {
         let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: true)
         var rows: [String] = []
         for item in items {
-            let answer = try engine.ask(item.question).answer
+            let answer = try engine.ask(item.question, history: converse(engine, item.history)).answer
             guard let evidence = answer.abstentionEvidence else { continue }
             let outcome = judge(item, answer: answer)
             let object: [String: Any] = ["set": setName, "qid": item.id, "label": item.unanswerable ? 1 : 0,

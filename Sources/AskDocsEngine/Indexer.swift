@@ -373,10 +373,15 @@ public enum Indexer {
     }
 
     static func sha256(_ data: Data) -> String {
+        sha256Digest(data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The raw SHA-256 of `data` (also what a Content-Security-Policy hash source is made of).
+    public static func sha256Digest(_ data: Data) -> Data {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         data.withUnsafeBytes { raw in
             _ = SHA256(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count, &digest)
         }
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return Data(digest)
     }
 }

@@ -107,8 +107,10 @@ public struct AskResponse: Sendable, Codable, Equatable {
     public var abstained: Bool
     public var citations: [CitationJSON]
     public var passages: [SearchResult]
+    /// The parts of `answer` that are code, verbatim (see Answer.code).
+    public var code: [String]
 
-    enum CodingKeys: String, CodingKey { case question, showingResultsFor, answer, abstained, citations, passages }
+    enum CodingKeys: String, CodingKey { case question, showingResultsFor, answer, abstained, citations, passages, code }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -118,6 +120,7 @@ public struct AskResponse: Sendable, Codable, Equatable {
         try c.encode(abstained, forKey: .abstained)
         try c.encode(citations, forKey: .citations)
         try c.encode(passages, forKey: .passages)
+        try c.encode(code, forKey: .code)
     }
 
     /// The passages are those the answer was read from (for an abstention: the closest matches).
@@ -128,6 +131,7 @@ public struct AskResponse: Sendable, Codable, Equatable {
         abstained = answer.abstained
         citations = answer.citations.map(CitationJSON.init)
         passages = answer.passages.prefix(passageLimit).map { SearchResult($0, query: query) }
+        code = answer.code
     }
 }
 
@@ -135,6 +139,7 @@ public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
@@ -169,5 +174,25 @@ public struct ReindexResponse: Sendable, Codable, Equatable {
         seconds = (s.seconds * 1000).rounded() / 1000
         skippedFiles = s.skippedFiles
         skippedByReason = Dictionary(uniqueKeysWithValues: s.skipCounts.map { ($0.reason, $0.count) })
+    }
+}
+
+/// `GET /api/corpus`: what the server answers from.
+public struct CorpusSummary: Sendable, Codable, Equatable {
+    /// The corpus folder's name (not its path: the page is public where the server is).
+    public var name: String?
+    public var documents: Int
+    public var chunks: Int
+    /// When an index run last committed; nil for an index never built.
+    public var indexedAt: Date?
+    /// Questions to suggest, made from the corpus' headings.
+    public var examples: [String]
+
+    public init(name: String?, documents: Int, chunks: Int, indexedAt: Date?, examples: [String]) {
+        self.name = name
+        self.documents = documents
+        self.chunks = chunks
+        self.indexedAt = indexedAt
+        self.examples = examples
     }
 }

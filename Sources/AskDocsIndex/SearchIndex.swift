@@ -226,6 +226,21 @@ public final class SearchIndex {
 
     // MARK: Reading
 
+    /// Section headings (the innermost of each path) spread over the corpus: the first section of each
+    /// of up to `limit` documents, taken evenly through the documents, for example questions.
+    public func sampleHeadings(limit: Int) throws -> [String] {
+        let s = try connection.prepare("""
+            SELECT headings FROM chunks
+            WHERE id IN (SELECT min(id) FROM chunks WHERE headings != '' GROUP BY document_id, headings)
+            ORDER BY id
+            """)
+        defer { s.finish() }
+        var all: [String] = []
+        while try s.step() { all.append(s.text(0)) }
+        guard all.count > limit, limit > 0 else { return all }
+        return (0..<limit).map { all[$0 * all.count / limit] }
+    }
+
     public func counts() throws -> (documents: Int, chunks: Int) {
         // The chunk count from meta, kept by every write: count(*) over chunks reads the whole table
         // (bodies included), 300 ms on a 700 MB index, and `index` reports counts after every run.

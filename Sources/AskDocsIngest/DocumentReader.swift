@@ -48,6 +48,29 @@ public enum DocumentReader {
         case .text: doc = TextReader.read(text, source: source)
         }
         if doc.sections.isEmpty { throw .noText }
-        return doc
+        return doc.withoutRepeatedTitle()
+    }
+}
+
+extension Document {
+    /// The document with its title said once: a section path that opens with the title ("Meta options ›
+    /// Meta options › ordering", a Markdown post with a front-matter title and the same H1) drops it, and a
+    /// heading repeated by its own subheading is kept once.
+    public func withoutRepeatedTitle() -> Document {
+        func key(_ s: String) -> String {
+            s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+                .trimmingCharacters(in: CharacterSet(charactersIn: "¶#:.").union(.whitespaces))
+        }
+        var copy = self
+        copy.sections = sections.map { section in
+            var path: [String] = []
+            for heading in section.headingPath where key(heading) != key(path.last ?? title) {
+                path.append(heading)
+            }
+            var s = section
+            s.headingPath = path
+            return s
+        }
+        return copy
     }
 }

@@ -533,7 +533,8 @@ public enum HTMLReader {
     static let boilerplateParts: [[UInt8]] = ["sidebar", "breadcrumb", "breadcrumbs", "related", "navbar", "share",
                                               "cookie", "footer"].map { Array($0.utf8) }
 
-    /// The heading's own id, an id/name on an anchor inside it, or the id of the section it opens.
+    /// The heading's own id, an id/name on an anchor inside it, an empty element with an id just before
+    /// it (Sphinx's `<span id="label"></span><h2>`), or the id of the section it opens.
     static func anchor(of heading: xmlNodePtr) -> String? {
         if let id = attribute(heading, "id"), !id.isEmpty { return id }
         var child = heading.pointee.children
@@ -543,14 +544,34 @@ public enum HTMLReader {
             }
             child = c.pointee.next
         }
+        // Empty id-bearing elements right before the heading are its link targets; the nearest one wins.
+        var previous = heading.pointee.prev
+        while let p = previous {
+            if p.pointee.type == XML_ELEMENT_NODE {
+                guard isEmptyTarget(p) else { break }
+                if let id = attribute(p, "id") ?? attribute(p, "name"), !id.isEmpty { return id }
+            } else if p.pointee.type == XML_TEXT_NODE, let content = p.pointee.content,
+                      !String(cString: content).allSatisfy(\.isWhitespace) {
+                break
+            }
+            previous = p.pointee.prev
+        }
         if let parent = heading.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE,
            let id = attribute(parent, "id"), !id.isEmpty {
-            // Only when the heading is the parent's first element: then the id names this section.
+            // Only when the heading is the parent's first element (empty targets aside): then the id names
+            // this section.
             var first = parent.pointee.children
-            while let f = first, f.pointee.type != XML_ELEMENT_NODE { first = f.pointee.next }
+            while let f = first, f.pointee.type != XML_ELEMENT_NODE || (f != heading && isEmptyTarget(f)) {
+                first = f.pointee.next
+            }
             if first == heading { return id }
         }
         return nil
+    }
+
+    /// An element with no children at all, such as `<span id="x"></span>` or `<a name="x"></a>`.
+    static func isEmptyTarget(_ node: xmlNodePtr) -> Bool {
+        node.pointee.type == XML_ELEMENT_NODE && node.pointee.children == nil
     }
 
     /// The text content of an element, skipping scripts, permalinks and hidden parts.

@@ -17,6 +17,35 @@ struct HealthResponse: Codable, Equatable {
 /// Everything the routes share: the readers, the writer, the cache, the metrics and the token.
 public final class APIRoutes: Sendable {
     static let maxBodyBytes = 64 * 1024
+    static let chatPage = String(decoding: PackageResources.chat_html, as: UTF8.self)
+    /// The page runs only its own inline script and style (allowed by their hashes), talks only to this
+    /// server, cannot be framed, and is never sniffed as another type.
+    static let chatPageHeaders: HTTPFields = {
+        func hashes(of tag: String) -> String {
+            var sources: [String] = []
+            var rest = chatPage[...]
+            while let open = rest.range(of: "<\(tag)>"), let close = rest.range(of: "</\(tag)>", range: open.upperBound..<rest.endIndex) {
+                let body = Data(rest[open.upperBound..<close.lowerBound].utf8)
+                sources.append("'sha256-\(Indexer.sha256Digest(body).base64EncodedString())'")
+                rest = rest[close.upperBound...]
+            }
+            return sources.joined(separator: " ")
+        }
+        var fields = HTTPFields()
+        fields[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; script-src \(hashes(of: "script")); "
+            + "style-src \(hashes(of: "style")); connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'"
+        fields[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        fields[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        fields[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        return fields
+    }()
+    /// The tab icon, also linked from the page: a speech bubble in the page's accent colour.
+    static let favicon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="2" y="4" width="28" height="19" rx="5" \
+        fill="#2457c5"/><path d="M9 23v6l7-6z" fill="#2457c5"/><text x="16" y="18" font-family="sans-serif" \
+        font-size="13" font-weight="700" fill="#fff" text-anchor="middle">?</text></svg>
+        """
     static let maxSearchLimit = 100
 
     let readers: ReaderPool
@@ -40,13 +69,12 @@ public final class APIRoutes: Sendable {
     /// Path → methods, for 405s and for checking the OpenAPI document against the router.
     static let table: [String: [HTTPRequest.Method]] = [
         "/": [.get], "/api/search": [.get], "/api/ask": [.get, .post], "/api/reindex": [.post],
-        "/healthz": [.get], "/metrics": [.get], "/openapi.json": [.get],
+        "/healthz": [.get], "/metrics": [.get], "/openapi.json": [.get], "/api/corpus": [.get], "/favicon.ico": [.get],
     ]
 
     func register(on router: Router<some RequestContext>) {
         router.get("/") { _, _ in
-            Reply.text(String(decoding: PackageResources.chat_html, as: UTF8.self),
-                          contentType: "text/html; charset=utf-8")
+            Reply.text(Self.chatPage, extraHeaders: Self.chatPageHeaders, contentType: "text/html; charset=utf-8")
         }
         router.get("/openapi.json") { _, _ in
             Reply.text(String(decoding: PackageResources.openapi_json, as: UTF8.self))
@@ -74,6 +102,12 @@ public final class APIRoutes: Sendable {
         router.get("/healthz") { _, _ in
             let counts = try self.readers.withEngine { try $0.counts() }
             return Reply.json(HealthResponse(status: "ok", documents: counts.documents, chunks: counts.chunks))
+        }
+        router.get("/api/corpus") { _, _ in
+            Reply.json(try self.readers.withEngine { try $0.corpusSummary() })
+        }
+        router.get("/favicon.ico") { _, _ in
+            Reply.text(Self.favicon, contentType: "image/svg+xml")
         }
         router.get("/metrics") { _, _ in
             Reply.text(self.metrics.render(indexPath: self.indexPath),

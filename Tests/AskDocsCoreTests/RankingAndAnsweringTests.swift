@@ -181,6 +181,19 @@ enum TextAnchor {
         #expect(FollowUpResolver.remainder(ofFollowUp: "Android apps with Kotlin") == nil)
     }
 
+    /// A lead word before a question of its own ("and which one…", "and when is…") does not glue it to
+    /// the previous question; a question that points back with a pronoun still leans on it.
+    @Test func aLeadBeforeAWholeQuestionIsDropped() {
+        #expect(FollowUpResolver.resolve("and which one has a built-in admin?", previous: "which is fastest with a database?")
+                == "which one has a built-in admin?")
+        #expect(FollowUpResolver.resolve("and when is fastapi the better choice", previous: "when should I use flask?")
+                == "when is fastapi the better choice")
+        #expect(FollowUpResolver.resolve("and what does it cost?", previous: "which plan has backups?")
+                == "which plan has backups? what does cost")
+        #expect(FollowUpResolver.resolve("what about flask?", previous: "does django have an ORM?")
+                .lowercased().contains("flask"))
+    }
+
     @Test func siblingSectionsGiveWayToTheAskedName() {
         func passage(_ id: Int64, _ heading: String, _ score: Double) -> RankedPassage {
             RankedPassage(candidate: Candidate(chunkID: id, source: "p.txt", title: "T", headingPath: [heading],

@@ -81,3 +81,18 @@ import Testing
         }
     }
 }
+
+@Suite struct ExampleQuestionTests {
+    /// Headings that ask come first, as asked; topics follow without their subtitles; API names, single
+    /// words and repeats are skipped.
+    @Test func examplesComeFromHeadings() {
+        let headings = ["What Is Flask? The Minimalist Microframework", "Guide › Performance Benchmarks: The Real Speed Test",
+                        "json.dumps()", "Overview", "Learning Curve: Which One Is Easiest to Learn?",
+                        "Real-World Benchmark With Database Calls", "What is Flask?"]
+        #expect(ExampleQuestions.pick(from: headings, count: 4)
+                == ["What Is Flask?", "Which One Is Easiest to Learn?", "Performance Benchmarks",
+                    "Real-World Benchmark With Database Calls"])
+        #expect(ExampleQuestions.pick(from: headings, count: 1) == ["What Is Flask?"])
+        #expect(ExampleQuestions.pick(from: [], count: 4).isEmpty)
+    }
+}

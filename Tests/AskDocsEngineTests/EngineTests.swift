@@ -282,7 +282,7 @@ import Testing
 
         let (answer, outcome) = try engine.ask("How do I deploy FastAPI on Kubernetes?")
         let askJSON = try JSONSerialization.jsonObject(with: Data(JSONOutput.encode(AskResponse(answer, query: outcome.query)).utf8)) as! [String: Any]
-        #expect(Set(askJSON.keys) == ["question", "answer", "abstained", "citations", "passages"])
+        #expect(Set(askJSON.keys) == ["question", "answer", "abstained", "citations", "passages", "code"])
         #expect(askJSON["abstained"] as? Bool == true)
         #expect((askJSON["citations"] as! [Any]).isEmpty)
         let (answered, o2) = try engine.ask("which is fastest with a database?")

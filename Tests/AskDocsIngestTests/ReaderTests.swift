@@ -206,6 +206,43 @@ import Testing
     <footer>© 2026 Python Software Foundation</footer></body></html>
     """
 
+    /// Sphinx sites that put a section's label on an empty element just before the heading (or first in
+    /// the section's div) cite that label, not the top of the page.
+    @Test func anchorFromAnEmptyElementBeforeTheHeading() {
+        let page = """
+        <html><head><title>Model Meta options | Docs</title></head><body><div class="body">
+        <div class="section" id="s-model-meta-options"><span id="model-meta-options"></span><h1>Model Meta options</h1>
+        <p>This document explains all the possible metadata options.</p>
+        <div class="section" id="s-available-meta-options"><span id="available-meta-options"></span>
+        <h2>Available Meta options</h2>
+        <p>Options are listed here.</p>
+        <div class="section" id="s-abstract"><span id="abstract"></span><span id="meta-abstract"></span>
+        <h3>abstract</h3><p>If abstract is true, this model is an abstract base class.</p></div>
+        <p>A paragraph with an id.</p><span id="loose"></span> text <h3>ordering</h3><p>The default ordering.</p>
+        </div></div></div></body></html>
+        """
+        let doc = HTMLReader.read(page, source: "ref/models/options.html")
+        let anchors = Dictionary(doc.sections.map { ($0.headingPath.last ?? "", $0.anchor) }, uniquingKeysWith: { a, _ in a })
+        #expect(anchors["Available Meta options"] == "available-meta-options")
+        #expect(anchors["abstract"] == "meta-abstract")
+        // Text between the target and the heading: the target belongs to that text, not the heading.
+        #expect(anchors["ordering"] == .some(nil))
+    }
+
+    /// A title is said once: not repeated by an H1 under a front-matter title, nor by the page's first
+    /// heading.
+    @Test func titlesAreNotRepeatedInSectionPaths() throws {
+        let markdown = "---\ntitle: Deploying AskDocs\n---\n\n# Deploying AskDocs\n\nIntro.\n\n## Behind a proxy\n\nSet the header.\n"
+        let post = try DocumentReader.read(Data(markdown.utf8), source: "deploy.md")
+        #expect(post.sections.map(\.headingPath).contains(["Behind a proxy"]), "\(post.sections.map(\.headingPath))")
+        #expect(!post.sections.contains { $0.headingPath.first == "Deploying AskDocs" })
+        let html = "<html><head><title>Model Meta options</title></head><body><h2>Model Meta options</h2><p>Intro.</p>"
+            + "<h3>Model Meta options</h3><p>Again.</p><h3>ordering</h3><p>The default ordering.</p></body></html>"
+        let page = try DocumentReader.read(Data(html.utf8), source: "options.html")
+        #expect(page.sections.allSatisfy { !$0.headingPath.contains("Model Meta options") }, "\(page.sections.map(\.headingPath))")
+        #expect(page.sections.map(\.headingPath).contains(["ordering"]))
+    }
+
     @Test func sectionsAnchorsAndBoilerplate() {
         let doc = HTMLReader.read(Self.page, source: "library/json.html")
         #expect(doc.title == "json — JSON encoder and decoder")

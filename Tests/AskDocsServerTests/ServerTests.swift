@@ -81,7 +81,7 @@ func encoded(_ q: String) -> String {
                 #expect(answer.contains("FastAPI") && answer.contains("440"))
                 let citations = body["citations"] as? [[String: Any]] ?? []
                 #expect(citations.first?["section"] as? String == "Real-World Benchmark With Database Calls")
-                #expect(Set(body.keys) == ["question", "answer", "abstained", "citations", "passages"])
+                #expect(Set(body.keys) == ["question", "answer", "abstained", "citations", "passages", "code"])
                 #expect(citations.first.map { $0.keys.contains("anchor") } == true)
             }
         }
@@ -264,11 +264,31 @@ func encoded(_ q: String) -> String {
                 #expect(body["documents"] as? Int == 1)
                 #expect((body["chunks"] as? Int ?? 0) > 10)
             }
+            // What the chat page says about the corpus: its folder's name (never the path), counts, when
+            // it was indexed, and example questions from its headings.
+            try await client.execute(uri: "/api/corpus", method: .get) { r in
+                let body = try json(r)
+                #expect(body["name"] as? String == "corpus")
+                #expect(body["documents"] as? Int == 1)
+                let indexedAt = try #require(body["indexedAt"] as? String)
+                #expect(try Date(indexedAt, strategy: .iso8601).timeIntervalSinceNow > -600)
+                let examples = body["examples"] as? [String] ?? []
+                #expect(examples.count == 4 && examples.contains("What Is Flask?"), "\(examples)")
+            }
+            try await client.execute(uri: "/favicon.ico", method: .get) { r in
+                #expect(r.status == .ok && r.headers[.contentType] == "image/svg+xml")
+            }
+            try await client.execute(uri: "/api/ask?q=\(encoded("how do I define a route in flask"))", method: .get) { r in
+                let body = try json(r)
+                let code = body["code"] as? [String] ?? []
+                #expect(code.count == 1 && code[0].contains("@app.route") && (body["answer"] as? String ?? "").contains(code[0]),
+                        "\(body)")
+            }
             try await client.execute(uri: "/api/ask?q=orm", method: .get) { _ in }
             try await client.execute(uri: "/metrics", method: .get) { r in
                 let text = String(buffer: r.body)
                 #expect(r.headers[.contentType]?.hasPrefix("text/plain") == true)
-                #expect(text.contains(#"askdocs_http_requests_total{route="/api/ask",method="GET",status="200"} 1"#))
+                #expect(text.contains(#"askdocs_http_requests_total{route="/api/ask",method="GET",status="200"} 2"#))
                 #expect(text.contains("askdocs_http_request_duration_seconds_bucket"))
                 #expect(text.contains("askdocs_index_bytes"))
                 #expect(text.contains("askdocs_last_reindex_timestamp_seconds"))
@@ -278,6 +298,12 @@ func encoded(_ q: String) -> String {
                 let page = String(buffer: r.body)
                 #expect(page.contains("<form id=\"ask\""))
                 #expect(!page.contains("http://") && !page.contains("https://"), "no CDN or external resource")
+                // A policy that allows the page's own script and style by hash, and nothing inline besides.
+                let policy = r.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                #expect(policy.contains("script-src 'sha256-") && policy.contains("frame-ancestors 'none'")
+                        && !policy.contains("unsafe-inline"), "\(policy)")
+                #expect(r.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                #expect(!page.contains("style=\""), "a style attribute would be blocked by the policy")
             }
         }
     }
