@@ -31,14 +31,13 @@ public struct AbstentionModel: Sendable, Equatable {
 
     /// `ASKDOCS_ABSTENTION="w1,w2,…"` (a development knob for the cross-validation folds).
     public init?(parsing spec: String) {
-        let values = spec.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count == AbstentionEvidence.names.count else { return nil }
+        guard let values = LinearWeights.parse(spec, count: AbstentionEvidence.names.count) else { return nil }
         weights = values
     }
 
     /// The modelled probability that the corpus does not answer the question.
     public func probability(_ evidence: AbstentionEvidence) -> Double {
-        1 / (1 + Foundation.exp(-zip(weights, evidence.values).reduce(0) { $0 + $1.0 * $1.1 }))
+        1 / (1 + Foundation.exp(-LinearWeights.dot(weights, evidence.values)))
     }
 
     public func abstains(_ evidence: AbstentionEvidence) -> Bool { probability(evidence) > 0.5 }

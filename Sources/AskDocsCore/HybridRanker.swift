@@ -43,13 +43,25 @@ public struct FusionWeights: Sendable, Equatable {
 
     /// `ASKDOCS_FUSION="w1,w2,…"` (a development knob: the cross-validation folds are measured with it).
     public init?(parsing spec: String) {
-        let values = spec.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count == FusionFeatures.names.count else { return nil }
+        guard let values = LinearWeights.parse(spec, count: FusionFeatures.names.count) else { return nil }
         weights = values
     }
 
-    public func score(_ features: FusionFeatures) -> Double {
-        zip(weights, features.values).reduce(0) { $0 + $1.0 * $1.1 }
+    public func score(_ features: FusionFeatures) -> Double { LinearWeights.dot(weights, features.values) }
+}
+
+/// What the fitted linear models (fusion, abstention) share: weights written as "w1,w2,…" (the
+/// `ASKDOCS_FUSION` / `ASKDOCS_ABSTENTION` knobs) and a weighted sum.
+enum LinearWeights {
+    /// The comma-separated numbers of `spec`, or nil unless there are exactly `count`.
+    static func parse(_ spec: String, count: Int) -> [Double]? {
+        let parts = spec.split(separator: ",")
+        let values = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        return values.count == count && parts.count == count ? values : nil
+    }
+
+    static func dot(_ weights: [Double], _ values: [Double]) -> Double {
+        zip(weights, values).reduce(0) { $0 + $1.0 * $1.1 }
     }
 }
 

@@ -74,6 +74,9 @@ public final class Engine {
     /// The index's vectors in memory, with the generation (text and vector commits) they were read at;
     /// nil vectors: the index has none, or not for every chunk yet, or the model is missing.
     var vectorCache: (generation: String, vectors: ChunkVectors?)?
+    /// The last few questions' vectors: a follow-up searches the previous question again (for its
+    /// siblings), which should not cost a second pass through the encoder.
+    var recentQuestionVectors: [(text: String, vector: QuantizedVector)] = []
 
     /// Opens (creating if needed) the index at `indexPath` for the corpus at `corpusPath` (nil: the folder
     /// recorded in the index).
@@ -338,9 +341,15 @@ public final class Engine {
     /// The question's vector and the chunks nearest it; nil when the index is not fully embedded.
     func nearest(to text: String) throws -> (question: QuantizedVector, vectors: ChunkVectors,
                                               nearest: [(id: Int64, similarity: Float)])? {
-        guard nearestCount > 0, let vectors = try readyVectors(), let encoder,
-              let vector = encoder.embed([text]).first else { return nil }
-        let question = QuantizedVector(vector)
+        guard nearestCount > 0, let vectors = try readyVectors(), let encoder else { return nil }
+        let question: QuantizedVector
+        if let known = recentQuestionVectors.first(where: { $0.text == text }) {
+            question = known.vector
+        } else {
+            guard let vector = encoder.embed([text]).first else { return nil }
+            question = QuantizedVector(vector)
+            recentQuestionVectors = [(text, question)] + recentQuestionVectors.prefix(7)
+        }
         return (question, vectors, vectors.nearest(to: question, k: nearestCount))
     }
 

@@ -18,9 +18,8 @@ public enum Evaluation {
 
     public static func retrieval(collection: String, indexPath: String? = nil, limit: Int = 1000,
                                  vectors: Bool = true) throws -> RetrievalReport {
-        let fm = FileManager.default
-        let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
-        defer { try? fm.removeItem(atPath: scratch) }
+        let scratch = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         let corpus = try corpusFolder(of: collection, scratch: scratch)
         let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: vectors)
 
@@ -177,10 +176,8 @@ public enum Evaluation {
 
     public static func qa(file: String, corpus: String, indexPath: String? = nil, vectors: Bool = true) throws -> QAReport {
         let items = try loadQA(file)
-        let fm = FileManager.default
-        let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
-        defer { try? fm.removeItem(atPath: scratch) }
-        try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let scratch = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: vectors)
         var outcomes: [QAOutcome] = []
         var latencies: [Duration] = []
@@ -232,10 +229,8 @@ public enum Evaluation {
     /// passages. What scripts/fit_fusion.py fits the fusion weights on.
     public static func fusionRows(qa file: String, corpus: String, indexPath: String?, setName: String) throws -> [String] {
         let items = try loadQA(file).filter { !$0.unanswerable }
-        let fm = FileManager.default
-        let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
-        defer { try? fm.removeItem(atPath: scratch) }
-        try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let scratch = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: true)
         engine.keepsFusionFeatures = true
         var rows: [String] = []
@@ -255,10 +250,8 @@ public enum Evaluation {
     /// What scripts/fit_abstention.py fits on.
     public static func abstentionRows(qa file: String, corpus: String, indexPath: String?, setName: String) throws -> [String] {
         let items = try loadQA(file)
-        let fm = FileManager.default
-        let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
-        defer { try? fm.removeItem(atPath: scratch) }
-        try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let scratch = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: true)
         var rows: [String] = []
         for item in items {
@@ -277,9 +270,8 @@ public enum Evaluation {
     /// The same for a BEIR-style collection: a passage's label is its document's judged relevance.
     public static func fusionRows(retrieval collection: String, indexPath: String?, setName: String,
                                   limit: Int = 200) throws -> [String] {
-        let fm = FileManager.default
-        let scratch = fm.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
-        defer { try? fm.removeItem(atPath: scratch) }
+        let scratch = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         let corpus = try corpusFolder(of: collection, scratch: scratch)
         let engine = try indexedEngine(indexPath: indexPath ?? scratch + "/index.sqlite", corpus: corpus, vectors: true)
         engine.keepsFusionFeatures = true
@@ -305,6 +297,13 @@ public enum Evaluation {
     }
 
     // MARK: Files
+
+    /// A new empty folder for an evaluation's temporary index and corpus; the caller removes it.
+    static func scratchFolder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("askdocs-eval-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
 
     static func jsonLines(_ path: String) throws -> [[String: Any]] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
