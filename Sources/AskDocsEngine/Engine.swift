@@ -174,13 +174,14 @@ public final class Engine {
 
     /// `filters` replaces the `--include`/`--exclude` globs the index remembers (nil keeps them).
     /// `baseURL` replaces the remembered base URL of pages that declare none ("" forgets it; nil keeps it).
+    /// `waiting` is called once if another writer holds the index and this run waits for it.
     public func reindex(full: Bool = false, filters: IndexFilters? = nil, baseURL: String? = nil,
-                        progress: Indexer.Progress? = nil) throws -> IndexSummary {
+                        progress: Indexer.Progress? = nil, waiting: (() -> Void)? = nil) throws -> IndexSummary {
         guard let corpusPath else { throw EngineError.corpusMissing("(none recorded in the index)") }
         siblingCache.removeAll()
         return try reportingDamage {
             try Indexer.run(corpus: corpusPath, index: index, full: full, filters: filters, baseURL: baseURL,
-                            progress: progress)
+                            progress: progress, waiting: waiting)
         }
     }
 

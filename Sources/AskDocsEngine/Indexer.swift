@@ -218,12 +218,40 @@ public enum Indexer {
     ///
     /// Reading, hashing, parsing and chunking run ahead on other threads (`PreparedFiles`) while this
     /// thread writes to SQLite, which takes one writer: on 2 cores that halves a full build's wall time.
+    ///
+    /// Writers take turns: the plan is made before the write lock is taken, so once it is held the run
+    /// checks that no other writer committed in between (SQLite's `data_version`) and otherwise plans again
+    /// (usually finding nothing left to do). A lock held by another run is waited for up to `lockWait`
+    /// seconds, `waiting` called once when the wait begins.
     public static func run(corpus: String, index: SearchIndex, full: Bool = false, filters: IndexFilters? = nil,
                            baseURL: String? = nil,
                            chunker: Chunker = Chunker(),
                            sizeLimit: Int = SourceDecoder.defaultSizeLimit, progress: Progress? = nil,
+                           lockWait: TimeInterval = 600, waiting: (() -> Void)? = nil,
                            read: @escaping @Sendable (CorpusFile) throws -> Data = contents(of:)) throws -> IndexSummary {
+        let deadline = Date().addingTimeInterval(lockWait)
+        var waited = false
+        while true {
+            do {
+                return try runPlanned(corpus: corpus, index: index, full: full, filters: filters, baseURL: baseURL,
+                                      chunker: chunker, sizeLimit: sizeLimit, progress: progress, read: read)
+            } catch is StalePlan {
+                continue
+            } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+                // Another writer holds the lock past SQLite's own busy timeout: keep waiting for it.
+                if !waited { waiting?(); waited = true }
+            }
+        }
+    }
+
+    /// Another writer committed between planning and taking the write lock.
+    struct StalePlan: Error {}
+
+    static func runPlanned(corpus: String, index: SearchIndex, full: Bool, filters: IndexFilters?, baseURL: String?,
+                           chunker: Chunker, sizeLimit: Int, progress: Progress?,
+                           read: @escaping @Sendable (CorpusFile) throws -> Data) throws -> IndexSummary {
         let start = Date()
+        let plannedAt = try index.dataVersion()
         var summary = IndexSummary()
         summary.schemaRebuilt = index.schemaWasRebuilt
         var full = full || index.schemaWasRebuilt
@@ -256,6 +284,7 @@ public enum Indexer {
                                          sizeLimit: sizeLimit, read: read)
             defer { prepared.stop() }
             try index.write { writer in
+                guard try index.dataVersion() == plannedAt else { throw StalePlan() }
                 if full { try writer.removeAll() }
                 for gone in plan.vanished where !full {
                     try writer.remove(documentID: gone.id)

@@ -43,7 +43,17 @@ public enum VectorPass {
             let batch = try index.chunksWithoutVectors(limit: batchSize)
             if batch.isEmpty { break }
             let vectors = encoder.embed(batch.map(\.text))
-            try index.storeVectors(zip(batch, vectors).map { ($0.id, QuantizedVector($1)) })
+            // An indexing run of another process can hold the write lock for longer than SQLite's busy
+            // timeout: wait for it (bounded) rather than lose the batch.
+            let deadline = ContinuousClock.now + .seconds(600)
+            while true {
+                do {
+                    try index.storeVectors(zip(batch, vectors).map { ($0.id, QuantizedVector($1)) })
+                    break
+                } catch let error as SQLiteError where error.isBusy && ContinuousClock.now < deadline {
+                    continue
+                }
+            }
             embedded += batch.count
             progress?(min(embedded, counts.missing), counts.missing, seconds())
         }

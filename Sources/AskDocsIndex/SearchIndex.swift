@@ -128,7 +128,8 @@ public final class SearchIndex {
             let version = try userVersion()
             let hasTables = try tableExists("documents")
             if version == 0 && !hasTables {
-                try connection.transaction { try connection.execute(Schema.create) }
+                // Two first runs at once: whichever takes the write lock second finds the tables made.
+                try connection.transaction { if try !tableExists("documents") { try connection.execute(Schema.create) } }
             } else if version != Schema.version {
                 previousSchemaVersion = version
                 // The corpus the index was built from outlives the schema: the rebuild reads the same folder.

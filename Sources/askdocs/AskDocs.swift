@@ -98,7 +98,7 @@ extension ParsableCommand {
             try CLIError.reporting { try Terminal.embedMissingVectors(engine) }
             return engine
         }
-        let summary = try engine.reindex(progress: Terminal.progressBar())
+        let summary = try engine.reindex(progress: Terminal.progressBar(), waiting: Terminal.waitingNote(index))
         Terminal.reportSkipped(summary, counts: false)
         Terminal.note("askdocs: " + summary.line)
         try CLIError.reporting { try Terminal.embedMissingVectors(engine) }
@@ -216,7 +216,7 @@ struct Index: ParsableCommand {
             Terminal.note("askdocs: the index had another schema version; rebuilding it from the corpus")
         }
         return try engine.reindex(full: full, filters: filters, baseURL: baseURL,
-                                  progress: json ? nil : Terminal.progressBar())
+                                  progress: json ? nil : Terminal.progressBar(), waiting: Terminal.waitingNote(location.index))
     }
 }
 

@@ -154,7 +154,7 @@ struct REPL {
             print(TerminalFormat.explanation(last.answer, last.search,
                                              absentIdentifiers: (try? engine.absentIdentifiers(in: last.search.query.text)) ?? []))
         case "reindex", "r":
-            let summary = try engine.reindex(progress: Terminal.progressBar())
+            let summary = try engine.reindex(progress: Terminal.progressBar(), waiting: Terminal.waitingNote(engine.indexPath))
             Terminal.reportSkipped(summary, counts: false)
             print(summary.line)
         default:

@@ -41,6 +41,11 @@ enum Terminal {
         }
     }
 
+    /// The one line said when another indexing run holds the index and this one waits its turn.
+    static func waitingNote(_ index: String) -> () -> Void {
+        { note("askdocs: another run is updating \(index); waiting for it to finish…") }
+    }
+
     /// A progress bar on stderr when it is a terminal; nothing when piped.
     static func progressBar() -> Indexer.Progress? {
         guard isatty(STDERR_FILENO) == 1 else { return nil }

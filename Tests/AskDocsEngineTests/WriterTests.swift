@@ -1,0 +1,102 @@
+// Issue #17: writers take turns. Several indexing runs on one index at once (each with its own connection,
+// as separate `askdocs index`, `ask` updates, `POST /api/reindex` and `--watch` have) end without an error,
+// and the index they leave is the one a clean build of the final corpus gives.
+
+import AskDocsTestSupport
+import Foundation
+import Synchronization
+import Testing
+@testable import AskDocsEngine
+@testable import AskDocsIndex
+
+@Suite struct WriterTests {
+    /// What an index holds, for comparing two: each document with its chunks' text.
+    static func contents(_ path: String) throws -> [String: [String]] {
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        let s = try connection.prepare("""
+            SELECT d.path, c.headings || ' | ' || c.body FROM chunks c JOIN documents d ON d.id = c.document_id
+            ORDER BY d.path, c.ordinal
+            """)
+        defer { s.finish() }
+        var out: [String: [String]] = [:]
+        while try s.step() { out[s.text(0), default: []].append(s.text(1)) }
+        return out
+    }
+
+    @Test func concurrentWritersSerialiseAndMatchACleanBuild() throws {
+        let corpus = Scratch.path("writers-corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        for i in 0..<60 {
+            try "# Page \(i)\n\n## Part \(i)\n\nPage \(i) explains the quokka setting number \(i).\n"
+                .write(to: corpus.appendingPathComponent("page\(i).md"), atomically: true, encoding: .utf8)
+        }
+        let index = Scratch.path("writers", suffix: ".sqlite").path
+        // Two first builds at once (they used to fail with "table meta already exists").
+        let errors = Mutex<[String]>([])
+        func writers(_ count: Int) {
+            DispatchQueue.concurrentPerform(iterations: count) { _ in
+                do {
+                    let engine = try Engine(indexPath: index, corpusPath: corpus.path)
+                    engine.usesVectors = false
+                    _ = try engine.reindex()
+                } catch {
+                    errors.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        writers(2)
+        for round in 0..<4 {
+            // Change a third of the pages, add one and remove one, then let three writers race.
+            for i in stride(from: round % 3, to: 60, by: 3) {
+                let url = corpus.appendingPathComponent("page\(i).md")
+                try (try String(contentsOf: url, encoding: .utf8) + "\nRevision \(round) of page \(i).\n")
+                    .write(to: url, atomically: true, encoding: .utf8)
+            }
+            try "# Extra \(round)\n\nAdded in round \(round).\n"
+                .write(to: corpus.appendingPathComponent("extra\(round).md"), atomically: true, encoding: .utf8)
+            try? FileManager.default.removeItem(at: corpus.appendingPathComponent("extra\(round - 1).md"))
+            writers(3)
+        }
+        #expect(errors.withLock { $0 }.isEmpty, "\(errors.withLock { $0 })")
+
+        let clean = Scratch.path("writers-clean", suffix: ".sqlite").path
+        let reference = try Engine(indexPath: clean, corpusPath: corpus.path)
+        reference.usesVectors = false
+        _ = try reference.reindex()
+        let raced = try Self.contents(index), built = try Self.contents(clean)
+        #expect(raced.count == 61)
+        #expect(raced == built)
+        #expect(try Engine(indexPath: index, corpusPath: corpus.path).integrityProblems() == nil)
+    }
+
+    /// A writer that holds the index longer than SQLite's 5-second busy timeout is waited for, with one
+    /// call to `waiting`, instead of failing with "database is locked".
+    @Test func aLongWriteIsWaitedFor() throws {
+        let corpus = Scratch.path("waiting-corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        try "# Quokka\n\nThe quokka cache holds answers.\n".write(to: corpus.appendingPathComponent("q.md"), atomically: true, encoding: .utf8)
+        let index = Scratch.path("waiting", suffix: ".sqlite").path
+        let engine = try Engine(indexPath: index, corpusPath: corpus.path)
+        engine.usesVectors = false
+        _ = try engine.reindex()
+        try "# Quokka\n\nThe quokka cache holds answers for an hour.\n".write(to: corpus.appendingPathComponent("q.md"), atomically: true, encoding: .utf8)
+
+        // Another connection takes the write lock and keeps it for 6.5 s.
+        let holding = DispatchSemaphore(value: 0), released = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            guard let holder = try? SQLiteConnection(path: index), (try? holder.execute("BEGIN IMMEDIATE")) != nil else {
+                holding.signal(); released.signal(); return
+            }
+            holding.signal()
+            Thread.sleep(forTimeInterval: 6.5)
+            try? holder.execute("COMMIT")
+            released.signal()
+        }
+        holding.wait()
+        let waits = Mutex(0)
+        let summary = try engine.reindex(waiting: { waits.withLock { $0 += 1 } })
+        released.wait()
+        #expect(waits.withLock { $0 } == 1)
+        #expect(summary.updated == 1)
+    }
+}
