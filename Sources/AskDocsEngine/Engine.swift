@@ -9,12 +9,17 @@ import Foundation
 
 public enum EngineError: Error, CustomStringConvertible, Sendable {
     case corpusMissing(String)
+    case corpusVanished(path: String, documents: Int)
     case emptyQuery
 
     public var description: String {
         switch self {
         case .corpusMissing(let path):
             return "no corpus folder at \(path); pass --corpus DIR (a folder of .md, .html or .txt files)"
+        case .corpusVanished(let path, let documents):
+            return "the corpus folder \(path) holds no documents now (unmounted, or emptied?), but the index holds "
+                + "\(documents.counted("document")) from it; nothing was removed. If they really are gone, "
+                + "run `askdocs index --allow-empty`"
         case .emptyQuery:
             return "the query is empty"
         }
@@ -175,13 +180,16 @@ public final class Engine {
     /// `filters` replaces the `--include`/`--exclude` globs the index remembers (nil keeps them).
     /// `baseURL` replaces the remembered base URL of pages that declare none ("" forgets it; nil keeps it).
     /// `waiting` is called once if another writer holds the index and this run waits for it.
+    /// A corpus folder with no documents left while the index holds some is refused (an unmounted disk
+    /// must not empty the index) unless `allowEmpty`.
     public func reindex(full: Bool = false, filters: IndexFilters? = nil, baseURL: String? = nil,
+                        allowEmpty: Bool = false,
                         progress: Indexer.Progress? = nil, waiting: (() -> Void)? = nil) throws -> IndexSummary {
         guard let corpusPath else { throw EngineError.corpusMissing("(none recorded in the index)") }
         siblingCache.removeAll()
         return try reportingDamage {
             try Indexer.run(corpus: corpusPath, index: index, full: full, filters: filters, baseURL: baseURL,
-                            progress: progress, waiting: waiting)
+                            allowEmpty: allowEmpty, progress: progress, waiting: waiting)
         }
     }
 

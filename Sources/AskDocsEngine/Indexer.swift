@@ -224,7 +224,7 @@ public enum Indexer {
     /// (usually finding nothing left to do). A lock held by another run is waited for up to `lockWait`
     /// seconds, `waiting` called once when the wait begins.
     public static func run(corpus: String, index: SearchIndex, full: Bool = false, filters: IndexFilters? = nil,
-                           baseURL: String? = nil,
+                           baseURL: String? = nil, allowEmpty: Bool = false,
                            chunker: Chunker = Chunker(),
                            sizeLimit: Int = SourceDecoder.defaultSizeLimit, progress: Progress? = nil,
                            lockWait: TimeInterval = 600, waiting: (() -> Void)? = nil,
@@ -234,7 +234,7 @@ public enum Indexer {
         while true {
             do {
                 return try runPlanned(corpus: corpus, index: index, full: full, filters: filters, baseURL: baseURL,
-                                      chunker: chunker, sizeLimit: sizeLimit, progress: progress, read: read)
+                                      allowEmpty: allowEmpty, chunker: chunker, sizeLimit: sizeLimit, progress: progress, read: read)
             } catch is StalePlan {
                 continue
             } catch let error as SQLiteError where error.isBusy && Date() < deadline {
@@ -248,7 +248,7 @@ public enum Indexer {
     struct StalePlan: Error {}
 
     static func runPlanned(corpus: String, index: SearchIndex, full: Bool, filters: IndexFilters?, baseURL: String?,
-                           chunker: Chunker, sizeLimit: Int, progress: Progress?,
+                           allowEmpty: Bool, chunker: Chunker, sizeLimit: Int, progress: Progress?,
                            read: @escaping @Sendable (CorpusFile) throws -> Data) throws -> IndexSummary {
         let start = Date()
         let plannedAt = try index.dataVersion()
@@ -267,6 +267,11 @@ public enum Indexer {
             full = true
             summary.full = true
             plan = try Self.plan(corpus: corpus, index: index, full: true, filters: filters)
+        }
+        // No document left in the folder while the index holds some: an unmounted disk or a wrong path far
+        // more often than a deliberate "delete everything".
+        if plan.files.isEmpty, !plan.stored.isEmpty, !allowEmpty {
+            throw EngineError.corpusVanished(path: corpus, documents: plan.stored.count)
         }
         summary.skippedFiles = plan.scanSkipped
         let rootPath = (corpus as NSString).standardizingPath

@@ -29,6 +29,7 @@ public struct CorpusWatcher: Service {
 
     func watch() async throws {
         try await cancelWhenGracefulShutdown {
+            var lastFailure: String?
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 do {
@@ -43,10 +44,16 @@ public struct CorpusWatcher: Service {
                     }
                     let summary = try await reindexer.reindex()
                     logger.info("watch: reindexed", metadata: ["summary": "\(summary.line)"])
+                    lastFailure = nil
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
-                    logger.error("watch: reindex failed, the previous index stays in use", metadata: ["error": "\(error)"])
+                    // Said once, not at every scan, until it changes or a reindex succeeds.
+                    let said = "\(error)"
+                    if said != lastFailure {
+                        logger.error("watch: reindex failed, the previous index stays in use", metadata: ["error": "\(said)"])
+                        lastFailure = said
+                    }
                 }
             }
         }

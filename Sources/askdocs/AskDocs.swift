@@ -136,6 +136,9 @@ struct Index: ParsableCommand {
     @Flag(name: .long, help: "Rebuild every document from scratch.")
     var full = false
 
+    @Flag(name: .customLong("allow-empty"), help: "Accept a corpus folder with no documents left (removing them all from the index); without it such a run is refused, as an unmounted or mistyped folder would otherwise empty the index.")
+    var allowEmpty = false
+
     @Flag(name: .long, help: "List every skipped file and every changed path.")
     var verbose = false
 
@@ -215,7 +218,7 @@ struct Index: ParsableCommand {
         if engine.schemaWasRebuilt {
             Terminal.note("askdocs: the index had another schema version; rebuilding it from the corpus")
         }
-        return try engine.reindex(full: full, filters: filters, baseURL: baseURL,
+        return try engine.reindex(full: full, filters: filters, baseURL: baseURL, allowEmpty: allowEmpty,
                                   progress: json ? nil : Terminal.progressBar(), waiting: Terminal.waitingNote(location.index))
     }
 }

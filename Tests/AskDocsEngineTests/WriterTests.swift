@@ -100,3 +100,34 @@ import Testing
         #expect(summary.updated == 1)
     }
 }
+
+/// Issue #17: a corpus folder that is unmounted, emptied or mistyped is not read as "every document was
+/// deleted".
+@Suite struct VanishedCorpusTests {
+    @Test func anEmptiedFolderDoesNotEmptyTheIndex() throws {
+        let corpus = Scratch.path("vanishing")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        for name in ["a", "b", "c"] {
+            try "# \(name)\n\nPage \(name) about quokkas.\n".write(to: corpus.appendingPathComponent("\(name).md"),
+                                                               atomically: true, encoding: .utf8)
+        }
+        let index = Scratch.path("vanishing", suffix: ".sqlite").path
+        let engine = try Engine(indexPath: index, corpusPath: corpus.path)
+        engine.usesVectors = false
+        _ = try engine.reindex()
+        // What an unmount looks like: the folder is still there, with nothing in it.
+        for name in ["a", "b", "c"] { try FileManager.default.removeItem(at: corpus.appendingPathComponent("\(name).md")) }
+        #expect { _ = try engine.reindex() } throws: { error in
+            "\(error)".contains("holds no documents now") && "\(error)".contains("--allow-empty")
+        }
+        #expect(try engine.counts().documents == 3)
+        #expect { _ = try engine.reindex(full: true) } throws: { "\($0)".contains("holds no documents now") }
+        #expect(try engine.counts().documents == 3)
+        // Said deliberately, it goes through.
+        _ = try engine.reindex(allowEmpty: true)
+        #expect(try engine.counts().documents == 0)
+        // A first build of an empty folder is no loss and needs no flag.
+        let fresh = try Engine(indexPath: Scratch.path("empty", suffix: ".sqlite").path, corpusPath: corpus.path)
+        #expect(try fresh.reindex().documents == 0)
+    }
+}

@@ -162,6 +162,22 @@ import Glibc
         #expect(!again.err.contains("skipped"), "\(again.err)")
     }
 
+    /// An emptied (or unmounted) corpus folder is refused, not taken as "delete everything", unless
+    /// --allow-empty says so.
+    @Test func anEmptyCorpusIsRefusedUnlessAllowed() throws {
+        let folder = try corpus()
+        let index = Scratch.path("empty-corpus", suffix: ".sqlite").path
+        #expect(try askdocs(["index", "--no-vectors", "--index", index, "--corpus", folder.path]).status == 0)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("routes.md"))
+        let refused = try askdocs(["index", "--no-vectors", "--index", index])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("holds no documents now") && refused.err.contains("--allow-empty"), "\(refused.err)")
+        let asked = try askdocs(["search", "--no-vectors", "--no-update", "--index", index, "csrf token"])
+        #expect(asked.out.contains("csrf_token"), "the old index still answers: \(asked.out)")
+        let allowed = try askdocs(["index", "--no-vectors", "--allow-empty", "--index", index])
+        #expect(allowed.status == 0 && allowed.out.contains("index holds 0 documents"), "\(allowed.out)")
+    }
+
     /// Code keeps its indentation in a terminal answer; snippets show no ** markers.
     @Test func codeAndSnippetsPrintForPeople() throws {
         let folder = try corpus()

@@ -48,6 +48,25 @@ import Testing
         }
     }
 
+    /// `serve --watch` over a corpus that empties (an unmount) keeps serving the index it has.
+    @Test func watchKeepsTheIndexWhenTheCorpusEmpties() async throws {
+        try await withServer(watch: true, live: true) { fx, client in
+            let corpus = fx.root.appendingPathComponent("corpus")
+            for name in try FileManager.default.contentsOfDirectory(atPath: corpus.path) {
+                try FileManager.default.removeItem(at: corpus.appendingPathComponent(name))
+            }
+            try await Task.sleep(for: .seconds(2))
+            try await client.execute(uri: "/healthz", method: .get) { r in
+                let documents = try json(r)["documents"] as? Int
+                #expect(documents == 1)
+            }
+            try await client.execute(uri: "/api/ask?q=\(encoded("which is fastest with a database?"))", method: .get) { r in
+                let answer = try json(r)["answer"] as? String ?? ""
+                #expect(answer.contains("440"))
+            }
+        }
+    }
+
     /// Graceful shutdown while the watcher sleeps between scans ends it without an error (it used to throw
     /// the sleep's CancellationError, and `serve --watch` exited 1 on SIGTERM).
     @Test func watcherEndsWithoutAnErrorOnGracefulShutdown() async throws {
