@@ -97,9 +97,10 @@ public final class Engine {
     public var encoder: SentenceEncoder? { usesVectors ? ModelStore.sharedEncoder() : nil }
 
     /// Opens an existing index for queries only (the server's readers): no corpus checks, no writes.
-    public init(readingAt indexPath: String) throws {
+    /// `immutable`: an index on a read-only folder or mount, which nothing can change while it is read.
+    public init(readingAt indexPath: String, immutable: Bool = false) throws {
         self.indexPath = indexPath
-        let index = try SearchIndex(readingAt: indexPath)
+        let index = try SearchIndex(readingAt: indexPath, immutable: immutable)
         self.index = index
         corpusPath = try Self.reportingDamage(indexPath) { try index.meta("corpus_root") }
         applyOverrides(ProcessInfo.processInfo.environment["ASKDOCS_RANKING"] ?? "")
@@ -169,6 +170,12 @@ public final class Engine {
     /// Whether `error` says the index file is damaged (what `askdocs index --full` recovers from).
     public static func isDamagedIndex(_ error: Error) -> Bool {
         if case IndexError.damaged = error { return true }
+        return false
+    }
+
+    /// Whether `error` says the index file cannot be opened for writing (a read-only file, folder or mount).
+    public static func isUnwritableIndex(_ error: Error) -> Bool {
+        if case IndexError.unopenable = error { return true }
         return false
     }
 

@@ -121,7 +121,17 @@ public final class SearchIndex {
         do {
             // The first statement is where SQLite finds out it cannot create or write the file.
             do {
-                try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+                // Switching a new file to WAL needs it to itself: another first run may hold it past the
+                // busy timeout while it creates the tables.
+                let deadline = Date().addingTimeInterval(120)
+                while true {
+                    do {
+                        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+                        break
+                    } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+                        continue
+                    }
+                }
             } catch let error as SQLiteError where unopenable.contains(error.code) {
                 throw IndexError.unopenable(path: path, reason: IndexError.openProblem(path, error))
             }
@@ -147,10 +157,11 @@ public final class SearchIndex {
     }
 
     /// Opens an existing index for queries only.
-    public init(readingAt path: String) throws {
+    /// `immutable`: the file lives where nothing can write (see `SQLiteConnection`).
+    public init(readingAt path: String, immutable: Bool = false) throws {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw IndexError.missing(path: path) }
-        connection = try SQLiteConnection(path: path, readOnly: true)
+        connection = try SQLiteConnection(path: path, readOnly: true, immutable: immutable)
         do {
             let version = try userVersion()
             if version != Schema.version {

@@ -9,9 +9,12 @@ import Hummingbird
 import Synchronization
 
 struct HealthResponse: Codable, Equatable {
+    /// "ok", or "stale" while the index cannot be updated (it still answers, as it was).
     var status: String
     var documents: Int
     var chunks: Int
+    /// Why the last update failed; present only then.
+    var updateError: String?
 }
 
 /// Everything the routes share: the readers, the writer, the cache, the metrics and the token.
@@ -101,7 +104,9 @@ public final class APIRoutes: Sendable {
         router.post("/api/reindex") { request, _ in try await self.reindex(request) }
         router.get("/healthz") { _, _ in
             let counts = try self.readers.withEngine { try $0.counts() }
-            return Reply.json(HealthResponse(status: "ok", documents: counts.documents, chunks: counts.chunks))
+            let failure = await self.reindexer.lastFailure
+            return Reply.json(HealthResponse(status: failure == nil ? "ok" : "stale", documents: counts.documents,
+                                             chunks: counts.chunks, updateError: failure))
         }
         router.get("/api/corpus") { _, _ in
             Reply.json(try self.readers.withEngine { try $0.corpusSummary() })

@@ -9,6 +9,8 @@ public actor Reindexer {
     let metrics: ServerMetrics
     let cache: AnswerCache
     public private(set) var last: IndexSummary?
+    /// Why the last reindex failed, until one succeeds: `/healthz` reports it.
+    public private(set) var lastFailure: String?
     /// Whether chunks may lack vectors: set by every reindex that changed something, cleared when the
     /// vector pass finds none left.
     var vectorsPending: Bool
@@ -27,7 +29,15 @@ public actor Reindexer {
 
     /// Brings the index up to date with the corpus (incrementally) and reports what it did.
     public func reindex() throws -> IndexSummary {
-        let summary = try engine.reindex()
+        let summary: IndexSummary
+        do {
+            summary = try engine.reindex()
+        } catch {
+            lastFailure = "\(error)"
+            metrics.recordReindexFailure()
+            throw error
+        }
+        lastFailure = nil
         last = summary
         if summary.changedAnything || summary.schemaRebuilt {
             cache.removeAll()
@@ -35,6 +45,12 @@ public actor Reindexer {
         }
         metrics.recordReindex(summary)
         return summary
+    }
+
+    /// Records a failure to update that happened outside `reindex` (the scan before it).
+    func noteFailure(_ error: Error) {
+        lastFailure = "\(error)"
+        metrics.recordReindexFailure()
     }
 
     /// Embeds one batch of chunks that lack a vector; how many it embedded (0: none left, or no model).

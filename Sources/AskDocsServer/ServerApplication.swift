@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     /// 0 picks a free port (printed once listening).
     public var port = 8080
     public var watch = false
+    /// Whether the index is brought up to date with the corpus before serving (`--no-update`: false).
+    public var update = true
     /// Whether chunks are embedded in the background and questions compared by meaning too.
     public var vectors = true
     public var watchInterval = Duration.milliseconds(400)
@@ -73,9 +75,21 @@ public func buildApplication(_ configuration: ServerConfiguration,
     let cache = AnswerCache(capacity: configuration.cacheCapacity)
     let reindexer = try Reindexer(indexPath: configuration.indexPath, corpusPath: configuration.corpusPath,
                                   metrics: metrics, cache: cache, vectors: configuration.vectors)
-    if try await reindexer.pendingChanges() != nil || (try Engine(readingAt: configuration.indexPath).counts().documents == 0) {
-        let summary = try await reindexer.reindex()
-        logger.info("index brought up to date", metadata: ["summary": "\(summary.line)"])
+    let documents = try Engine(readingAt: configuration.indexPath).counts().documents
+    if configuration.update || documents == 0 {
+        do {
+            if try await reindexer.pendingChanges() != nil || documents == 0 {
+                let summary = try await reindexer.reindex()
+                logger.info("index brought up to date", metadata: ["summary": "\(summary.line)"])
+            }
+        } catch {
+            // An index that answers is worth serving even when it cannot be updated (a full disk, a
+            // missing or emptied corpus, a lock held elsewhere): say so, report it in /healthz and
+            // /metrics, and let --watch keep trying.
+            guard documents > 0 else { throw error }
+            if await reindexer.lastFailure == nil { await reindexer.noteFailure(error) }
+            logger.warning("could not update the index; serving it as it is", metadata: ["error": "\(error)"])
+        }
     }
     let routes = APIRoutes(readers: ReaderPool(indexPath: configuration.indexPath, vectors: configuration.vectors),
                            reindexer: reindexer,

@@ -17,6 +17,8 @@ public final class ServerMetrics: Sendable {
     let lastReindexTime: Gauge
     let lastReindexDuration: Gauge
     let indexBytes: Gauge
+    let reindexFailures: Counter
+    let updateFailing: Gauge
 
     public init() {
         reindexes = registry.makeCounter(descriptor: Self.name("reindex", "total", "Reindexes run by this server."))
@@ -26,6 +28,16 @@ public final class ServerMetrics: Sendable {
             "last_reindex_duration", "seconds", "How long the last reindex took."))
         indexBytes = registry.makeGauge(descriptor: Self.name(
             "index", "bytes", "Size of the index file and its write-ahead log."))
+        reindexFailures = registry.makeCounter(descriptor: Self.name(
+            "reindex_failures", "total", "Reindexes that failed (the previous index stayed in use)."))
+        updateFailing = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "askdocs", metricName: "index_update_failing",
+            helpText: "1 while the last attempt to update the index failed (answers come from the index as it was), else 0."))
+    }
+
+    func recordReindexFailure() {
+        reindexFailures.increment()
+        updateFailing.set(Double(1))
     }
 
     /// The registry looks metrics up by name and labels under its lock; the hot path keeps its own.
@@ -54,6 +66,7 @@ public final class ServerMetrics: Sendable {
 
     func recordReindex(_ summary: IndexSummary) {
         reindexes.increment()
+        updateFailing.set(Double(0))
         lastReindexTime.set(Date().timeIntervalSince1970)
         lastReindexDuration.set(summary.seconds)
     }

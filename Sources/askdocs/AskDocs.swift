@@ -72,6 +72,29 @@ struct TimingLog {
 }
 
 extension ParsableCommand {
+    /// Whether the index has a write-ahead log with content beside it: reading it as immutable would miss
+    /// those commits, so it is not done.
+    static func hasUnmergedLog(_ index: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: index + "-wal"))?[.size] as? NSNumber)?.intValue ?? 0 > 0
+    }
+
+    /// An index that answers is worth answering from when it cannot be updated (a full disk, a corpus
+    /// folder gone or emptied, a lock held too long): one line says why.
+    static func staleWarning(_ error: Error) -> String {
+        "askdocs: warning: could not update the index (\(error)); answering from it as it is"
+    }
+
+    /// The changes waiting in the corpus; nil (with the warning said) when the corpus cannot be scanned.
+    static func staleness(_ engine: Engine) throws -> IndexPlan? {
+        do {
+            return try engine.staleness()
+        } catch {
+            guard !Engine.isDamagedIndex(error) else { throw CLIError("\(error)") }
+            Terminal.note(staleWarning(error))
+            return nil
+        }
+    }
+
     /// Opens the engine and, unless told not to, brings the index up to date with its corpus first.
     static func openEngine(index: String, corpus: String?, update: Bool, vectors: Bool = true) throws -> Engine {
         // A mistyped --index, or a run outside the repository, must not leave an empty index behind.
@@ -82,7 +105,19 @@ extension ParsableCommand {
                                + "pass --corpus DOCS_FOLDER (and --index FILE to keep the index elsewhere)")
             }
         }
-        let engine = try CLIError.reporting { try Engine(indexPath: index, corpusPath: corpus) }
+        let engine: Engine
+        do {
+            engine = try Engine(indexPath: index, corpusPath: corpus)
+        } catch {
+            // A read-only index (file, folder or mount) is still searchable: open it for reading only.
+            guard Engine.isUnwritableIndex(error), FileManager.default.fileExists(atPath: index),
+                  let reader = (try? Engine(readingAt: index)) ?? (Self.hasUnmergedLog(index) ? nil : try? Engine(readingAt: index, immutable: true)) else {
+                throw CLIError("\(error)")
+            }
+            Terminal.note("askdocs: warning: \(error); searching it read-only, without updating it")
+            if !vectors { reader.usesVectors = false }
+            return reader
+        }
         if !vectors { engine.usesVectors = false }
         // `--no-update` skips looking for changed files, but an index written by another AskDocs version
         // has just been emptied to be rebuilt: answering from it would say "I couldn't find that" to all.
@@ -92,13 +127,20 @@ extension ParsableCommand {
             Terminal.note("askdocs: the index \(index) was written by another AskDocs version; rebuilding it from \(engine.corpusPath ?? "Corpus")…")
         } else if try engine.counts().documents == 0 {
             Terminal.note("askdocs: building the index \(index) from \(engine.corpusPath ?? "Corpus") (first use)…")
-        } else if let plan = try engine.staleness(), !plan.isCurrent {
+        } else if let plan = try staleness(engine), !plan.isCurrent {
             Terminal.note("askdocs: the corpus changed (\(plan.toRead.count) new or modified, \(plan.vanished.count) removed); updating the index…")
         } else {
             try CLIError.reporting { try Terminal.embedMissingVectors(engine) }
             return engine
         }
-        let summary = try engine.reindex(progress: Terminal.progressBar(), waiting: Terminal.waitingNote(index))
+        let summary: IndexSummary
+        do {
+            summary = try engine.reindex(progress: Terminal.progressBar(), waiting: Terminal.waitingNote(index))
+        } catch {
+            guard !engine.schemaWasRebuilt, (try? engine.counts().documents) ?? 0 > 0 else { throw CLIError("\(error)") }
+            Terminal.note(Self.staleWarning(error))
+            return engine
+        }
         Terminal.reportSkipped(summary, counts: false)
         Terminal.note("askdocs: " + summary.line)
         try CLIError.reporting { try Terminal.embedMissingVectors(engine) }

@@ -28,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Reindex automatically when files in the corpus are added, changed or removed.")
     var watch = false
 
+    @Flag(name: .customLong("no-update"), help: "Serve the index as it is: do not bring it up to date with the corpus first.")
+    var noUpdate = false
+
     @Flag(name: .customLong("no-vectors"), help: "Rank by words alone; do not embed chunks in the background.")
     var noVectors = false
 
@@ -57,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.watch = watch
+        configuration.update = !noUpdate
         configuration.vectors = !noVectors
         configuration.cacheCapacity = max(0, cache)
         guard readTimeout > 0, readTimeout <= 3600 else { throw CLIError("--read-timeout must be between 0 and 3600 seconds") }

@@ -101,6 +101,27 @@ import Testing
     }
 }
 
+/// An index on a read-only folder or mount cannot take SQLite's WAL locks: it is read as immutable.
+@Suite struct ReadOnlyIndexTests {
+    @Test func anImmutableReaderAnswers() throws {
+        let corpus = Scratch.path("ro-corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        try "# Quokka\n\nThe quokka cache holds answers for an hour.\n"
+            .write(to: corpus.appendingPathComponent("q.md"), atomically: true, encoding: .utf8)
+        let index = Scratch.path("ro index", suffix: ".sqlite").path  // a space: the URI must be encoded
+        do {
+            // Closed before reading, as an index copied to a read-only mount is: its WAL checkpointed.
+            let writer = try Engine(indexPath: index, corpusPath: corpus.path)
+            writer.usesVectors = false
+            _ = try writer.reindex()
+        }
+        let reader = try Engine(readingAt: index, immutable: true)
+        reader.usesVectors = false
+        #expect(try reader.counts().documents == 1)
+        #expect(try reader.search("quokka cache", limit: 5).passages.first?.candidate.text.contains("an hour") == true)
+    }
+}
+
 /// Issue #17: a corpus folder that is unmounted, emptied or mistyped is not read as "every document was
 /// deleted".
 @Suite struct VanishedCorpusTests {

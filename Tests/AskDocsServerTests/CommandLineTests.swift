@@ -178,6 +178,19 @@ import Glibc
         #expect(allowed.status == 0 && allowed.out.contains("index holds 0 documents"), "\(allowed.out)")
     }
 
+    /// When the update before answering fails (here the corpus folder is gone), the answer comes from the
+    /// index as it is, after one warning line.
+    @Test func aFailedUpdateStillAnswers() throws {
+        let folder = try corpus()
+        let index = Scratch.path("stale", suffix: ".sqlite").path
+        #expect(try askdocs(["index", "--no-vectors", "--index", index, "--corpus", folder.path]).status == 0)
+        try FileManager.default.removeItem(at: folder)
+        let r = try askdocs(["search", "--no-vectors", "--index", index, "csrf token"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("csrf_token"), "\(r.out)")
+        #expect(r.err.contains("warning: could not update the index") && r.err.contains("answering from it as it is"), "\(r.err)")
+    }
+
     /// Code keeps its indentation in a terminal answer; snippets show no ** markers.
     @Test func codeAndSnippetsPrintForPeople() throws {
         let folder = try corpus()

@@ -48,6 +48,42 @@ import Testing
         }
     }
 
+    /// A server whose index cannot be updated (here: its corpus folder is gone) starts anyway, answers from
+    /// the index it has, and says so in /healthz and /metrics.
+    @Test func aServerStartsOnAnIndexItCannotUpdate() async throws {
+        let fx = try Fixture()
+        defer { fx.remove() }
+        var configuration = fx.configuration()
+        _ = try await buildApplication(configuration)  // builds the index
+        try FileManager.default.removeItem(atPath: fx.corpus)
+        configuration.corpusPath = nil
+        let app = try await buildApplication(configuration)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { r in
+                let body = try json(r)
+                #expect(body["status"] as? String == "stale")
+                #expect((body["updateError"] as? String ?? "").contains("no corpus folder"), "\(body)")
+                #expect(body["documents"] as? Int == 1)
+            }
+            try await client.execute(uri: "/api/ask?q=\(encoded("which is fastest with a database?"))", method: .get) { r in
+                let answer = try json(r)["answer"] as? String ?? ""
+                #expect(answer.contains("440"))
+            }
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                #expect(String(buffer: r.body).contains("askdocs_index_update_failing 1"))
+            }
+        }
+        // --no-update: not even tried.
+        configuration.update = false
+        let quiet = try await buildApplication(configuration)
+        try await quiet.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { r in
+                let status = try json(r)["status"] as? String
+                #expect(status == "ok")
+            }
+        }
+    }
+
     /// `serve --watch` over a corpus that empties (an unmount) keeps serving the index it has.
     @Test func watchKeepsTheIndexWhenTheCorpusEmpties() async throws {
         try await withServer(watch: true, live: true) { fx, client in
