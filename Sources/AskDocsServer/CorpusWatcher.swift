@@ -30,10 +30,20 @@ public struct CorpusWatcher: Service {
     func watch() async throws {
         try await cancelWhenGracefulShutdown {
             var lastFailure: String?
+            var failures = 0
             while !Task.isCancelled {
-                try await Task.sleep(for: interval)
+                // After failures, wait longer between attempts (doubling, up to a minute): a missing
+                // corpus or a full disk is not fixed in a second.
+                let backoff = failures == 0 ? interval : min(interval * (1 << min(failures, 8)), .seconds(60))
+                try await Task.sleep(for: backoff)
                 do {
-                    guard var pending = try await reindexer.pendingChanges() else { continue }
+                    guard var pending = try await reindexer.pendingChanges() else {
+                        // Scanned fine and nothing to do: whatever failed before is over.
+                        if failures > 0 { await reindexer.clearFailure() }
+                        failures = 0
+                        lastFailure = nil
+                        continue
+                    }
                     // A burst (an editor's save, a copy of many files) makes one reindex: wait until two
                     // scans in a row agree, at most a few rounds.
                     for _ in 0..<8 {
@@ -45,12 +55,15 @@ public struct CorpusWatcher: Service {
                     let summary = try await reindexer.reindex()
                     logger.info("watch: reindexed", metadata: ["summary": "\(summary.line)"])
                     lastFailure = nil
+                    failures = 0
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
                     // Said once, not at every scan, until it changes or a reindex succeeds.
+                    failures += 1
                     let said = "\(error)"
                     if said != lastFailure {
+                        if await reindexer.lastFailure != said { await reindexer.noteFailure(error) }
                         logger.error("watch: reindex failed, the previous index stays in use", metadata: ["error": "\(said)"])
                         lastFailure = said
                     }

@@ -53,6 +53,12 @@ public actor Reindexer {
         metrics.recordReindexFailure()
     }
 
+    /// The index is current again without a reindex (the corpus came back unchanged).
+    func clearFailure() {
+        lastFailure = nil
+        metrics.updateFailing.set(Double(0))
+    }
+
     /// Embeds one batch of chunks that lack a vector; how many it embedded (0: none left, or no model).
     /// Batches are small so that a reindex asked for meanwhile waits a second at most: the vector pass runs
     /// between reindexes, never inside one.

@@ -238,7 +238,7 @@ struct Index: ParsableCommand {
         // does not repeat it (unreadable files are still named each time, until fixed).
         let changed = summary.full || summary.added + summary.updated + summary.removed > 0
         Terminal.reportSkipped(summary, all: verbose, counts: verbose || changed)
-        if verbose { for path in summary.changedPaths { print("  changed: \(path)") } }
+        if verbose { for path in summary.changedPaths { print("  changed: \(TerminalFormat.visible(path))") } }
         print(summary.line)
         if let vectors = try embedVectors() { print(vectors.line) }
     }

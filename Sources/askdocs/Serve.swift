@@ -78,6 +78,8 @@ struct Serve: AsyncParsableCommand {
             guard token.count >= 16 else { throw CLIError("the token in \(tokenFile) is shorter than 16 characters") }
             configuration.token = token
         } else if let token = ProcessInfo.processInfo.environment["ASKDOCS_TOKEN"], !token.isEmpty {
+            // The same floor as a token file's: a short token is guessed long before the lockout helps.
+            guard token.count >= 16 else { throw CLIError("ASKDOCS_TOKEN is shorter than 16 characters") }
             configuration.token = token
         }
         if let warning = configuration.exposureWarning { Terminal.note(warning) }

@@ -32,7 +32,7 @@ enum Terminal {
     static func reportSkipped(_ summary: IndexSummary, all: Bool = false, counts: Bool = true) {
         let listed = all ? summary.skippedFiles : summary.skippedFiles.filter(\.isProblem)
         let shown = all ? listed : Array(listed.prefix(20))
-        for s in shown { note("skipped \(s.path): \(s.reason)") }
+        for s in shown { note("skipped \(TerminalFormat.visible(s.path)): \(s.reason)") }
         if shown.count < listed.count {
             note("… and \(listed.count - shown.count) more unreadable files (askdocs index --verbose lists them)")
         }
@@ -116,12 +116,21 @@ enum TerminalFormat {
         return parts.enumerated().map { i, part in i % 2 == 1 ? bold(part, colour) : part }.joined()
     }
 
+    /// A file name as it may be shown on a terminal: control characters (an escape sequence in a name
+    /// would reach the terminal and act) written as \u{…}.
+    static func visible(_ name: String) -> String {
+        guard name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return name }
+        return name.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }.joined()
+    }
+
     static func dim(_ s: String, _ colour: Bool) -> String { colour ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
     static func bold(_ s: String, _ colour: Bool) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
 
     /// The page's URL when the index knows it (a canonical link, `index --base-url`), else the file and anchor.
     static func location(source: String, anchor: String?, url: String? = nil) -> String {
-        url ?? anchor.map { "\(source)#\($0)" } ?? source
+        url ?? anchor.map { "\(visible(source))#\($0)" } ?? visible(source)
     }
 
     /// The answer and its citations; `correctedQuestion` is what was searched when a typo was corrected.

@@ -191,6 +191,18 @@ import Glibc
         #expect(r.err.contains("warning: could not update the index") && r.err.contains("answering from it as it is"), "\(r.err)")
     }
 
+    /// A file name with an escape sequence in it never reaches the terminal raw.
+    @Test func controlCharactersInFileNamesAreEscaped() throws {
+        let folder = try corpus(["red\u{1B}[31m.md": "# Red\n\nThe red page explains crimson paint.\n"])
+        let index = Scratch.path("names", suffix: ".sqlite").path
+        let r = try askdocs(["index", "--no-vectors", "--verbose", "--index", index, "--corpus", folder.path])
+        #expect(r.status == 0)
+        #expect(!(r.out + r.err).contains("\u{1B}"), "\(r.out.debugDescription)")
+        #expect(r.out.contains("red\\u{1b}[31m.md"), "\(r.out)")
+        let ask = try askdocs(["ask", "--no-vectors", "--index", index, "what does the red page explain?"])
+        #expect(!(ask.out + ask.err).contains("\u{1B}"), "\(ask.out.debugDescription)")
+    }
+
     /// Code keeps its indentation in a terminal answer; snippets show no ** markers.
     @Test func codeAndSnippetsPrintForPeople() throws {
         let folder = try corpus()
