@@ -137,7 +137,10 @@ extension ParsableCommand {
         do {
             summary = try engine.reindex(progress: Terminal.progressBar(), waiting: Terminal.waitingNote(index))
         } catch {
-            guard !engine.schemaWasRebuilt, (try? engine.counts().documents) ?? 0 > 0 else { throw CLIError("\(error)") }
+            // A damaged index is not answered from: its one line says how to rebuild it.
+            guard !Engine.isDamagedIndex(error), !engine.schemaWasRebuilt, (try? engine.counts().documents) ?? 0 > 0 else {
+                throw CLIError("\(error)")
+            }
             Terminal.note(Self.staleWarning(error))
             return engine
         }
