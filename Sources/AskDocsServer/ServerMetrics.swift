@@ -30,9 +30,10 @@ public final class ServerMetrics: Sendable {
             "index", "bytes", "Size of the index file and its write-ahead log."))
         reindexFailures = registry.makeCounter(descriptor: Self.name(
             "reindex_failures", "total", "Reindexes that failed (the previous index stayed in use)."))
-        updateFailing = registry.makeGauge(descriptor: MetricNameDescriptor(
-            namespace: "askdocs", metricName: "index_update_failing",
-            helpText: "1 while the last attempt to update the index failed (answers come from the index as it was), else 0."))
+        // A 0/1 state has no unit: the empty unit leaves the name as it is.
+        updateFailing = registry.makeGauge(descriptor: Self.name(
+            "index_update_failing", "",
+            "1 while the last attempt to update the index failed (answers come from the index as it was), else 0."))
     }
 
     func recordReindexFailure() {
