@@ -229,17 +229,14 @@ public enum Indexer {
                            sizeLimit: Int = SourceDecoder.defaultSizeLimit, progress: Progress? = nil,
                            lockWait: TimeInterval = 600, waiting: (() -> Void)? = nil,
                            read: @escaping @Sendable (CorpusFile) throws -> Data = contents(of:)) throws -> IndexSummary {
-        let deadline = Date().addingTimeInterval(lockWait)
-        var waited = false
         while true {
             do {
-                return try runPlanned(corpus: corpus, index: index, full: full, filters: filters, baseURL: baseURL,
-                                      allowEmpty: allowEmpty, chunker: chunker, sizeLimit: sizeLimit, progress: progress, read: read)
+                return try SQLiteError.retryingWhileBusy(for: lockWait, waiting: waiting) {
+                    try runPlanned(corpus: corpus, index: index, full: full, filters: filters, baseURL: baseURL,
+                                   allowEmpty: allowEmpty, chunker: chunker, sizeLimit: sizeLimit, progress: progress, read: read)
+                }
             } catch is StalePlan {
                 continue
-            } catch let error as SQLiteError where error.isBusy && Date() < deadline {
-                // Another writer holds the lock past SQLite's own busy timeout: keep waiting for it.
-                if !waited { waiting?(); waited = true }
             }
         }
     }

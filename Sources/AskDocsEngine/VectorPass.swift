@@ -45,14 +45,8 @@ public enum VectorPass {
             let vectors = encoder.embed(batch.map(\.text))
             // An indexing run of another process can hold the write lock for longer than SQLite's busy
             // timeout: wait for it (bounded) rather than lose the batch.
-            let deadline = ContinuousClock.now + .seconds(600)
-            while true {
-                do {
-                    try index.storeVectors(zip(batch, vectors).map { ($0.id, QuantizedVector($1)) })
-                    break
-                } catch let error as SQLiteError where error.isBusy && ContinuousClock.now < deadline {
-                    continue
-                }
+            try SQLiteError.retryingWhileBusy(for: 600) {
+                try index.storeVectors(zip(batch, vectors).map { ($0.id, QuantizedVector($1)) })
             }
             embedded += batch.count
             progress?(min(embedded, counts.missing), counts.missing, seconds())

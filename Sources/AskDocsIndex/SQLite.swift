@@ -14,6 +14,21 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     }
     /// Another connection holds the lock longer than the busy timeout.
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+
+    /// Runs `body` again while it fails because another connection holds the lock past SQLite's busy
+    /// timeout, for up to `seconds`; `waiting` is called once, when the first wait begins.
+    public static func retryingWhileBusy<T>(for seconds: Double, waiting: (() -> Void)? = nil,
+                                            _ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(seconds)
+        var waited = false
+        while true {
+            do {
+                return try body()
+            } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+                if !waited { waiting?(); waited = true }
+            }
+        }
+    }
     /// The file is not a database or is damaged.
     public var isCorruption: Bool { code == SQLITE_CORRUPT || code == SQLITE_NOTADB }
 }

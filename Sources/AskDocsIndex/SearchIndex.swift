@@ -123,14 +123,8 @@ public final class SearchIndex {
             do {
                 // Switching a new file to WAL needs it to itself: another first run may hold it past the
                 // busy timeout while it creates the tables.
-                let deadline = Date().addingTimeInterval(120)
-                while true {
-                    do {
-                        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-                        break
-                    } catch let error as SQLiteError where error.isBusy && Date() < deadline {
-                        continue
-                    }
+                try SQLiteError.retryingWhileBusy(for: 120) {
+                    try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
                 }
             } catch let error as SQLiteError where unopenable.contains(error.code) {
                 throw IndexError.unopenable(path: path, reason: IndexError.openProblem(path, error))
