@@ -66,7 +66,9 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
         ], resources: [.embedInCode("Resources/chat.html"), .embedInCode("Resources/openapi.json")]),
         .executableTarget(name: "askdocs", dependencies: [
             "AskDocsEngine", "AskDocsServer", "AskDocsEncoder", "CEditLine",

@@ -173,6 +173,27 @@ public final class Engine {
         return false
     }
 
+    /// What kind of failure `error` is, for a client that must not see file paths or SQL.
+    public enum Failure: Equatable, Sendable {
+        case damaged
+        case busy
+        /// The index file cannot be used now: a full disk, a read-only mount, an I/O error (in a few words).
+        case unusable(String)
+        /// Anything else: a bug, or a failure outside the index.
+        case other
+    }
+
+    public static func failure(of error: Error) -> Failure {
+        switch error {
+        case IndexError.damaged, IndexError.schemaMismatch: return .damaged
+        case IndexError.unopenable, IndexError.missing: return .unusable("cannot open the file")
+        case let error as SQLiteError where error.isCorruption: return .damaged
+        case let error as SQLiteError where error.isBusy: return .busy
+        case let error as SQLiteError: return .unusable(error.kind)
+        default: return .other
+        }
+    }
+
     /// Whether `error` says the index file cannot be opened for writing (a read-only file, folder or mount).
     public static func isUnwritableIndex(_ error: Error) -> Bool {
         if case IndexError.unopenable = error { return true }
@@ -273,6 +294,15 @@ public final class Engine {
             return try index.integrityProblems()
         } catch let error as SQLiteError where error.isCorruption {
             return error.message
+        }
+    }
+
+    /// SQLite's quick check alone, which a read-only engine can run; nil when it passes.
+    public func quickCheckProblems() -> String? {
+        do {
+            return try index.quickCheckProblems()
+        } catch {
+            return "\(error)"
         }
     }
 

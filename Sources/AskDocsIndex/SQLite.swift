@@ -5,12 +5,71 @@
 import CSQLite
 import Foundation
 
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+public struct SQLiteError: Error, CustomStringConvertible, CustomDebugStringConvertible, Sendable {
     public var code: Int32
     public var message: String
+    /// The statement that failed: for logs at debug level, never for a person (`debugDescription`).
     public var sql: String?
+    /// The database file the connection had open.
+    public var path: String?
+
+    public init(code: Int32, message: String, sql: String?, path: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+        self.path = path
+    }
+
+    /// One line per kind of failure that names the file and what to do; never SQL.
     public var description: String {
-        "SQLite error \(code): \(message)" + (sql.map { " (in: \($0.prefix(120)))" } ?? "")
+        let file = path ?? "the index"
+        switch code {
+        case SQLITE_FULL:
+            return "the disk holding \(file) is full; free some space and run again (the index is as it was)"
+        case SQLITE_IOERR where path.map(Self.diskIsFull) == true:
+            return "the disk holding \(file) is full; free some space and run again (the index is as it was)"
+        case SQLITE_IOERR:
+            return "reading or writing \(file) failed (\(message)); check the disk it is on, then run again"
+        case SQLITE_READONLY, SQLITE_PERM:
+            return "\(file) cannot be written (a read-only file, folder or mount); make it writable, or search it with --no-update"
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            return "\(file) is locked by another program writing it; run again when it has finished"
+        case SQLITE_CORRUPT, SQLITE_NOTADB:
+            return "\(file) is damaged or not an AskDocs index; rebuild it with `askdocs index --full --index \(file) --corpus DOCS_FOLDER`"
+        case SQLITE_CANTOPEN:
+            return "cannot open \(file) (\(message)); check that its folder exists and can be written"
+        case SQLITE_NOMEM:
+            return "out of memory while using \(file); close other programs and run again"
+        default:
+            return "the index \(file) could not be used (SQLite: \(message))"
+        }
+    }
+
+    /// The kind of failure in a few words, without the file: for clients of a server.
+    public var kind: String {
+        switch code {
+        case SQLITE_FULL: return "disk full"
+        case SQLITE_IOERR: return path.map(Self.diskIsFull) == true ? "disk full" : "disk I/O error"
+        case SQLITE_READONLY, SQLITE_PERM: return "read-only"
+        case SQLITE_BUSY, SQLITE_LOCKED: return "locked by another writer"
+        case SQLITE_CORRUPT, SQLITE_NOTADB: return "damaged"
+        case SQLITE_CANTOPEN: return "cannot open the file"
+        case SQLITE_NOMEM: return "out of memory"
+        default: return "SQLite error \(code)"
+        }
+    }
+
+    public var debugDescription: String {
+        "SQLite error \(code): \(message)" + (path.map { " [\($0)]" } ?? "") + (sql.map { " (in: \($0.prefix(160)))" } ?? "")
+    }
+
+    /// Whether the filesystem holding `path` has no space left: SQLite reports a write that found the disk
+    /// full as a plain I/O error when it is the `-shm` or `-wal` file that could not grow.
+    static func diskIsFull(_ path: String) -> Bool {
+        var stats = statvfs()
+        let folder = (path as NSString).deletingLastPathComponent
+        guard statvfs(folder.isEmpty ? "." : folder, &stats) == 0 else { return false }
+        return stats.f_bavail == 0
     }
     /// Another connection holds the lock longer than the busy timeout.
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
@@ -58,7 +117,7 @@ public final class SQLiteConnection {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }
-            throw SQLiteError(code: rc, message: message, sql: nil)
+            throw SQLiteError(code: rc, message: message, sql: nil, path: path)
         }
         handle = db
         self.path = path
@@ -72,7 +131,7 @@ public final class SQLiteConnection {
     }
 
     func error(_ rc: Int32, _ sql: String?) -> SQLiteError {
-        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path)
     }
 
     /// Runs one or more statements that return nothing.
@@ -82,7 +141,7 @@ public final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = err.map { String(cString: $0) } ?? "error"
             sqlite3_free(err)
-            throw SQLiteError(code: rc, message: message, sql: sql)
+            throw SQLiteError(code: rc, message: message, sql: sql, path: path)
         }
     }
 

@@ -49,6 +49,8 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
         if fm.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue { return "it is a folder" }
         if fm.fileExists(atPath: path) && !fm.isWritableFile(atPath: path) { return "the file is not writable" }
         if !fm.isWritableFile(atPath: dir.isEmpty ? "." : dir) { return "the folder \(dir.isEmpty ? "." : dir) is not writable" }
+        if SQLiteError.diskIsFull(path) { return "the disk holding it is full; free some space and run again" }
+        if let error = error as? SQLiteError { return error.message }
         return "\(error)"
     }
 }
@@ -126,7 +128,9 @@ public final class SearchIndex {
                 try SQLiteError.retryingWhileBusy(for: 120) {
                     try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
                 }
-            } catch let error as SQLiteError where unopenable.contains(error.code) {
+            } catch let error as SQLiteError where unopenable.contains(error.code) || error.code == SQLITE_FULL
+                                                   || error.code == SQLITE_IOERR {
+                // A full disk shows here as the `-shm` file that cannot grow, as an I/O error.
                 throw IndexError.unopenable(path: path, reason: IndexError.openProblem(path, error))
             }
             let version = try userVersion()
@@ -443,6 +447,18 @@ public final class SearchIndex {
         defer { s.finish() }
         try s.bind(.text("\"" + words.joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\""))
         return try s.step()
+    }
+
+    /// SQLite's quick check (every page and b-tree, without comparing indexes with their tables); works
+    /// on a read-only connection. nil when it passes.
+    public func quickCheckProblems() throws -> String? {
+        let s = try connection.prepare("PRAGMA quick_check")
+        defer { s.finish() }
+        var problems: [String] = []
+        while try s.step() {
+            if s.text(0) != "ok" { problems.append(s.text(0)) }
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 
     /// SQLite's and FTS5's own consistency checks; nil when both pass.

@@ -9,12 +9,16 @@ import Hummingbird
 import Synchronization
 
 struct HealthResponse: Codable, Equatable {
-    /// "ok", or "stale" while the index cannot be updated (it still answers, as it was).
+    /// "ok" (200), or "degraded" (503) with the reasons below: the index still answers what it can.
     var status: String
     var documents: Int
     var chunks: Int
-    /// Why the last update failed; present only then.
+    /// Why the last update failed (it answers from the index as it was); present only then.
     var updateError: String?
+    /// Damage to the index file, found by a request or by this check; present only then.
+    var indexError: String?
+    /// Why embedding chunks keeps failing (questions are ranked by words alone); present only then.
+    var vectorError: String?
 }
 
 /// Everything the routes share: the readers, the writer, the cache, the metrics and the token.
@@ -57,10 +61,12 @@ public final class APIRoutes: Sendable {
     let metrics: ServerMetrics
     let indexPath: String
     let token: String?
+    let health: ServerHealth
     let refusals = Mutex(RefusalWindow())
 
     init(readers: ReaderPool, reindexer: Reindexer, cache: AnswerCache, metrics: ServerMetrics, indexPath: String,
-         token: String?) {
+         token: String?, health: ServerHealth) {
+        self.health = health
         self.readers = readers
         self.reindexer = reindexer
         self.cache = cache
@@ -75,7 +81,7 @@ public final class APIRoutes: Sendable {
         "/healthz": [.get], "/metrics": [.get], "/openapi.json": [.get], "/api/corpus": [.get], "/favicon.ico": [.get],
     ]
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<AskDocsRequestContext>) {
         router.get("/") { _, _ in
             Reply.text(Self.chatPage, extraHeaders: Self.chatPageHeaders, contentType: "text/html; charset=utf-8")
         }
@@ -101,13 +107,10 @@ public final class APIRoutes: Sendable {
             }
             return try self.ask(question: decoded.question, history: decoded.history ?? [])
         }
-        router.post("/api/reindex") { request, _ in try await self.reindex(request) }
-        router.get("/healthz") { _, _ in
-            let counts = try self.readers.withEngine { try $0.counts() }
-            let failure = await self.reindexer.lastFailure
-            return Reply.json(HealthResponse(status: failure == nil ? "ok" : "stale", documents: counts.documents,
-                                             chunks: counts.chunks, updateError: failure))
+        router.post("/api/reindex") { request, context in
+            try await self.reindex(request, from: context.remoteAddress?.ipAddress ?? "unknown")
         }
+        router.get("/healthz") { _, _ in try await self.healthReport() }
         router.get("/api/corpus") { _, _ in
             Reply.json(try self.readers.withEngine { try $0.corpusSummary() })
         }
@@ -115,7 +118,8 @@ public final class APIRoutes: Sendable {
             Reply.text(Self.favicon, contentType: "image/svg+xml")
         }
         router.get("/metrics") { _, _ in
-            Reply.text(self.metrics.render(indexPath: self.indexPath),
+            self.metrics.indexDamaged.set(Double(self.health.knownDamage == nil ? 0 : 1))
+            return Reply.text(self.metrics.render(indexPath: self.indexPath),
                           contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }
@@ -177,12 +181,34 @@ public final class APIRoutes: Sendable {
         return Reply.text(json)
     }
 
-    func reindex(_ request: Request) async throws -> Response {
+    /// 200 "ok", or 503 "degraded" with each reason: damage a request found (or this check finds), an
+    /// update that keeps failing, a vector pass that keeps failing.
+    func healthReport() async throws -> Response {
+        var indexError = health.currentDamage()
+        var counts = (documents: 0, chunks: 0)
+        do {
+            counts = try readers.withEngine { try $0.counts() }
+        } catch {
+            guard Engine.failure(of: error) != .other else { throw error }
+            health.noteDamage(error)
+            indexError = "\(error)"
+        }
+        let updateError = await reindexer.lastFailure
+        let vectorError = await reindexer.vectorFailure
+        let degraded = indexError != nil || updateError != nil || vectorError != nil
+        metrics.indexDamaged.set(Double(indexError == nil ? 0 : 1))
+        return Reply.json(HealthResponse(status: degraded ? "degraded" : "ok", documents: counts.documents,
+                                         chunks: counts.chunks, updateError: updateError, indexError: indexError,
+                                         vectorError: vectorError),
+                          status: degraded ? .serviceUnavailable : .ok)
+    }
+
+    func reindex(_ request: Request, from client: String) async throws -> Response {
         guard let token else {
             throw APIError(.forbidden, "reindexing over HTTP is off: start the server with --token-file FILE or ASKDOCS_TOKEN set")
         }
         let now = ContinuousClock.now
-        if refusals.withLock({ $0.isLimited(at: now) }) {
+        if refusals.withLock({ $0.isLimited(client, at: now) }) {
             throw APIError(.tooManyRequests, "too many refused attempts; wait a minute",
                            headers: [.retryAfter: "60"])
         }
@@ -190,12 +216,16 @@ public final class APIRoutes: Sendable {
             value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : nil
         }
         guard let presented, Self.constantTimeEqual(presented, token) else {
-            refusals.withLock { $0.record(at: now) }
+            refusals.withLock { $0.record(client, at: now) }
             throw APIError(.unauthorized, "a valid `Authorization: Bearer <token>` header is required",
                            headers: [.wwwAuthenticate: "Bearer"])
         }
-        let summary = try await reindexer.reindex()
-        return Reply.json(ReindexResponse(summary))
+        do {
+            return Reply.json(ReindexResponse(try await reindexer.reindex()))
+        } catch let error as EngineError {
+            // A vanished corpus, refused so as not to empty the index: the token holder is told why.
+            throw APIError(.conflict, "\(error)")
+        }
     }
 
     /// Compares without an early exit, so the time taken says nothing of how much of the token matched.
@@ -209,19 +239,29 @@ public final class APIRoutes: Sendable {
     }
 }
 
-/// Refused reindex attempts in the last minute; past a handful, further attempts are turned away
-/// before the token is even compared.
+/// Refused reindex attempts in the last minute, per client address; past a handful, that address is turned
+/// away before the token is even compared. Per address, so that strangers guessing cannot lock the operator
+/// out (a 16-character token is not guessed at ten tries a minute from any number of addresses).
 struct RefusalWindow {
     static let limit = 10
     static let window = Duration.seconds(60)
-    var times: [ContinuousClock.Instant] = []
+    /// Beyond this many addresses the ones with the oldest refusals are forgotten, bounding the memory a
+    /// flood from many addresses can take.
+    static let maxClients = 10_000
+    var times: [String: [ContinuousClock.Instant]] = [:]
 
-    mutating func record(at now: ContinuousClock.Instant) {
-        times.append(now)
-        times.removeAll { now - $0 > Self.window }
+    mutating func record(_ client: String, at now: ContinuousClock.Instant) {
+        times[client, default: []].append(now)
+        times[client]!.removeAll { now - $0 > Self.window }
+        if times.count > Self.maxClients {
+            times = times.filter { $0.value.contains { now - $0 <= Self.window } }
+            while times.count > Self.maxClients, let oldest = times.min(by: { ($0.value.last ?? now) < ($1.value.last ?? now) }) {
+                times[oldest.key] = nil
+            }
+        }
     }
 
-    func isLimited(at now: ContinuousClock.Instant) -> Bool {
-        times.filter { now - $0 <= Self.window }.count >= Self.limit
+    func isLimited(_ client: String, at now: ContinuousClock.Instant) -> Bool {
+        (times[client] ?? []).filter { now - $0 <= Self.window }.count >= Self.limit
     }
 }

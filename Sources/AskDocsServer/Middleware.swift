@@ -1,11 +1,12 @@
 // What wraps every route: errors as JSON `{"error": …}` with the right status (404 vs 405 decided by
 // whether the path exists), and one structured log line plus metrics per request.
 
+import AskDocsEngine
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import AskDocsEngine
+import NIOHTTP1
 
 /// An error the API reports with its own status and message.
 struct APIError: HTTPResponseError {
@@ -33,6 +34,7 @@ struct ErrorBody: Codable, Equatable {
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Path → the methods it answers.
     let routes: [String: [HTTPRequest.Method]]
+    let health: ServerHealth
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -54,9 +56,34 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default: message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             }
             return Reply.json(ErrorBody(error: message), status: error.status)
+        } catch let error as HTTPParserError {
+            // A malformed body (a chunk size "zz") is the client's mistake, and a body cut off by the
+            // read deadline (or a client gone mid-body) is too: neither is an internal error.
+            if case .invalidEOFState = error {
+                return Reply.json(ErrorBody(error: "the request body did not arrive in time"), status: .requestTimeout)
+            }
+            return Reply.json(ErrorBody(error: "malformed request: \(error)"), status: .badRequest)
         } catch {
-            context.logger.error("internal error", metadata: ["error": "\(error)"])
-            return Reply.json(ErrorBody(error: "internal error: \(error)"), status: .internalServerError)
+            let (status, message) = Self.publicFailure(error)
+            if Engine.failure(of: error) != .damaged || health.noteDamage(error) {
+                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return Reply.json(ErrorBody(error: message), status: status)
+        }
+    }
+
+    /// What a client is told when the engine fails: the kind of failure and that the operator has the
+    /// details in the log, never a file path or SQL.
+    static func publicFailure(_ error: Error) -> (HTTPResponse.Status, String) {
+        switch Engine.failure(of: error) {
+        case .damaged:
+            return (.serviceUnavailable, "the index is damaged; the operator must rebuild it (askdocs index --full); see /healthz")
+        case .busy:
+            return (.serviceUnavailable, "the index is busy; try again shortly")
+        case .unusable(let kind):
+            return (.serviceUnavailable, "the index cannot be used right now (\(kind)); the server log has the details")
+        case .other:
+            return (.internalServerError, "internal error; the server log has the details")
         }
     }
 }

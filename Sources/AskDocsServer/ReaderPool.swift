@@ -8,7 +8,24 @@ import Synchronization
 /// An engine lent to exactly one request at a time by `ReaderPool`; never shared concurrently.
 final class PooledEngine: @unchecked Sendable {
     let engine: Engine
-    init(_ engine: Engine) { self.engine = engine }
+    /// The file it opened: an index rebuilt with `index --full` is a new file at the same path.
+    let file: FileIdentity?
+    init(_ engine: Engine, file: FileIdentity?) {
+        self.engine = engine
+        self.file = file
+    }
+}
+
+struct FileIdentity: Equatable {
+    var device: UInt64
+    var inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
 }
 
 public final class ReaderPool: Sendable {
@@ -29,16 +46,32 @@ public final class ReaderPool: Sendable {
     /// Runs `body` with an engine of its own: an idle one, or a new one when all are busy (kept
     /// afterwards only while the pool is under capacity).
     public func withEngine<T>(_ body: (Engine) throws -> T) throws -> T {
-        let lease = try idle.withLock { $0.popLast() } ?? {
+        let file = FileIdentity(path: indexPath)
+        var kept = idle.withLock { $0.popLast() }
+        if kept != nil, kept?.file != file {
+            // The index was replaced (rebuilt): readers of the old file are let go.
+            idle.withLock { $0.removeAll { $0.file != file } }
+            kept = nil
+        }
+        let lease = try kept ?? {
             let engine = try Engine(readingAt: indexPath)
             engine.usesVectors = vectors
-            return PooledEngine(engine)
+            return PooledEngine(engine, file: file)
         }()
-        defer {
+        do {
+            let result = try body(lease.engine)
             idle.withLock { engines in
                 if engines.count < capacity { engines.append(lease) }
             }
+            return result
+        } catch {
+            // A reader that met damage may hold the damaged pages in its cache: it is not lent again.
+            if Engine.failure(of: error) != .damaged {
+                idle.withLock { engines in
+                    if engines.count < capacity { engines.append(lease) }
+                }
+            }
+            throw error
         }
-        return try body(lease.engine)
     }
 }

@@ -5,27 +5,50 @@ import AskDocsEngine
 import Foundation
 
 public actor Reindexer {
-    let engine: Engine
+    /// Reopened when the file at `indexPath` is replaced (`askdocs index --full` rebuilt it beside the
+    /// server), so that writes go to the index readers see, not to the one moved aside.
+    private var writer: Engine
+    private var writerFile: FileIdentity?
+    let indexPath: String
+    let usesVectors: Bool
+    var engine: Engine {
+        get throws {
+            let file = FileIdentity(path: indexPath)
+            if file != writerFile, file != nil {
+                let corpus = writer.corpusPath
+                writer = try Engine(indexPath: indexPath, corpusPath: corpus)
+                writer.usesVectors = usesVectors
+                writerFile = file
+                vectorsPending = usesVectors
+            }
+            return writer
+        }
+    }
     let metrics: ServerMetrics
     let cache: AnswerCache
     public private(set) var last: IndexSummary?
     /// Why the last reindex failed, until one succeeds: `/healthz` reports it.
     public private(set) var lastFailure: String?
+    /// Why embedding failed the last time, until a batch succeeds: `/healthz` reports it.
+    public private(set) var vectorFailure: String?
     /// Whether chunks may lack vectors: set by every reindex that changed something, cleared when the
     /// vector pass finds none left.
     var vectorsPending: Bool
 
     public init(indexPath: String, corpusPath: String?, metrics: ServerMetrics, cache: AnswerCache,
                 vectors: Bool = true) throws {
-        engine = try Engine(indexPath: indexPath, corpusPath: corpusPath)
-        engine.usesVectors = vectors
+        writer = try Engine(indexPath: indexPath, corpusPath: corpusPath)
+        writer.usesVectors = vectors
+        writerFile = FileIdentity(path: indexPath)
+        self.indexPath = indexPath
+        usesVectors = vectors
         vectorsPending = vectors
-        if engine.corpusPath == nil { engine.adoptCorpus("Corpus") }
+        if writer.corpusPath == nil { writer.adoptCorpus("Corpus") }
         self.metrics = metrics
         self.cache = cache
     }
 
-    public var corpusPath: String? { engine.corpusPath }
+    public var corpusPath: String? { writer.corpusPath }
 
     /// Brings the index up to date with the corpus (incrementally) and reports what it did.
     public func reindex() throws -> IndexSummary {
@@ -65,8 +88,16 @@ public actor Reindexer {
     public func embedBatch(size: Int = 64) throws -> Int {
         guard vectorsPending else { return 0 }
         var batches = 0
-        guard let summary = try engine.embedVectors(batchSize: size, shouldStop: { defer { batches += 1 }; return batches >= 1 })
-        else {
+        let embedded: VectorPassSummary?
+        do {
+            embedded = try engine.embedVectors(batchSize: size, shouldStop: { defer { batches += 1 }; return batches >= 1 })
+        } catch {
+            vectorFailure = "\(error)"
+            metrics.vectorFailures.increment()
+            throw error
+        }
+        vectorFailure = nil
+        guard let summary = embedded else {
             vectorsPending = false
             return 0
         }

@@ -91,11 +91,12 @@ public func buildApplication(_ configuration: ServerConfiguration,
             logger.warning("could not update the index; serving it as it is", metadata: ["error": "\(error)"])
         }
     }
+    let health = ServerHealth(indexPath: configuration.indexPath)
     let routes = APIRoutes(readers: ReaderPool(indexPath: configuration.indexPath, vectors: configuration.vectors),
                            reindexer: reindexer,
                            cache: cache, metrics: metrics, indexPath: configuration.indexPath,
-                           token: configuration.token)
-    let router = Router()
+                           token: configuration.token, health: health)
+    let router = Router(context: AskDocsRequestContext.self)
     if let origin = configuration.corsOrigin {
         // Outermost, so that error responses (already JSON by the time they get here) carry it too.
         router.add(middleware: CORSMiddleware(allowOrigin: .oneOf(origin),
@@ -103,7 +104,7 @@ public func buildApplication(_ configuration: ServerConfiguration,
                                               allowMethods: [.get, .post, .options], maxAge: .seconds(600)))
     }
     router.add(middleware: RequestAccountingMiddleware(metrics: metrics))
-    router.add(middleware: JSONErrorMiddleware(routes: APIRoutes.table))
+    router.add(middleware: JSONErrorMiddleware(routes: APIRoutes.table, health: health))
     routes.register(on: router)
 
     var services: [any Service] = []

@@ -19,6 +19,8 @@ public final class ServerMetrics: Sendable {
     let indexBytes: Gauge
     let reindexFailures: Counter
     let updateFailing: Gauge
+    let vectorFailures: Counter
+    let indexDamaged: Gauge
 
     public init() {
         reindexes = registry.makeCounter(descriptor: Self.name("reindex", "total", "Reindexes run by this server."))
@@ -34,6 +36,10 @@ public final class ServerMetrics: Sendable {
         updateFailing = registry.makeGauge(descriptor: Self.name(
             "index_update_failing", "",
             "1 while the last attempt to update the index failed (answers come from the index as it was), else 0."))
+        vectorFailures = registry.makeCounter(descriptor: Self.name(
+            "vector_pass_failures", "total", "Batches of chunks that could not be embedded (ranking falls back to words)."))
+        indexDamaged = registry.makeGauge(descriptor: Self.name(
+            "index_damaged", "", "1 while a request has found the index file damaged (until it is rebuilt), else 0."))
     }
 
     func recordReindexFailure() {

@@ -81,7 +81,7 @@ extension ParsableCommand {
     /// An index that answers is worth answering from when it cannot be updated (a full disk, a corpus
     /// folder gone or emptied, a lock held too long): one line says why.
     static func staleWarning(_ error: Error) -> String {
-        "askdocs: warning: could not update the index (\(error)); answering from it as it is"
+        "askdocs: warning: could not update the index: \(error) — answering from it as it is"
     }
 
     /// The changes waiting in the corpus; nil (with the warning said) when the corpus cannot be scanned.

@@ -82,9 +82,9 @@ import Testing
     @Test func refusalWindowForgetsAfterAMinute() {
         var window = RefusalWindow()
         let start = ContinuousClock.now
-        for i in 0..<RefusalWindow.limit { window.record(at: start + .milliseconds(i)) }
-        #expect(window.isLimited(at: start + .seconds(1)))
-        #expect(!window.isLimited(at: start + .seconds(61)))
+        for i in 0..<RefusalWindow.limit { window.record("192.0.2.1", at: start + .milliseconds(i)) }
+        #expect(window.isLimited("192.0.2.1", at: start + .seconds(1)))
+        #expect(!window.isLimited("192.0.2.1", at: start + .seconds(61)))
     }
 
     @Test func noCORSHeadersUnlessAnOriginIsConfigured() async throws {

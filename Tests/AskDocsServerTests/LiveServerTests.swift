@@ -60,8 +60,9 @@ import Testing
         let app = try await buildApplication(configuration)
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { r in
+                #expect(r.status == .serviceUnavailable)
                 let body = try json(r)
-                #expect(body["status"] as? String == "stale")
+                #expect(body["status"] as? String == "degraded")
                 #expect((body["updateError"] as? String ?? "").contains("no corpus folder"), "\(body)")
                 #expect(body["documents"] as? Int == 1)
             }
