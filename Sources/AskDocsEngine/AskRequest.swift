@@ -14,8 +14,17 @@ public struct AskRequest: Decodable, Sendable, Equatable {
     }
 
     public static let maxQuestionCharacters = 1_000
-    public static let maxAnswerCharacters = 8 * maxQuestionCharacters
-    public static let maxHistoryTurns = 20
+    /// Four times the longest answer AskDocs composes; a client may send back what it showed.
+    public static let maxAnswerCharacters = 2_000
+    /// The chat page sends the last six turns; follow-ups only ever look at the latest few.
+    public static let maxHistoryTurns = 10
+    /// The largest body these limits allow, each character at its longest in JSON (a code point outside
+    /// the BMP escaped as two `\uXXXX`, 12 bytes), with room for the keys and punctuation: every request
+    /// the OpenAPI schema accepts fits, so a larger body is never a valid one.
+    public static let maxBodyBytes: Int = {
+        let characters = maxQuestionCharacters + maxHistoryTurns * (maxQuestionCharacters + maxAnswerCharacters)
+        return characters * 12 + 64 * 1024
+    }()
 
     /// Why a request is refused; the HTTP layer answers 400 with `message`.
     public struct Invalid: Error, Equatable, Sendable {

@@ -23,7 +23,7 @@ struct HealthResponse: Codable, Equatable {
 
 /// Everything the routes share: the readers, the writer, the cache, the metrics and the token.
 public final class APIRoutes: Sendable {
-    static let maxBodyBytes = 64 * 1024
+    static let maxBodyBytes = AskRequest.maxBodyBytes
     static let chatPage = String(decoding: PackageResources.chat_html, as: UTF8.self)
     /// The page runs only its own inline script and style (allowed by their hashes), talks only to this
     /// server, cannot be framed, and is never sniffed as another type.
@@ -54,6 +54,8 @@ public final class APIRoutes: Sendable {
         font-size="13" font-weight="700" fill="#fff" text-anchor="middle">?</text></svg>
         """
     static let maxSearchLimit = 100
+    static let oversizedBody = "request body over the \(maxBodyBytes / 1024) KB limit: a question and at most "
+        + "\(AskRequest.maxHistoryTurns) history turns fit well within it"
 
     let readers: ReaderPool
     let reindexer: Reindexer
@@ -94,11 +96,17 @@ public final class APIRoutes: Sendable {
         }
         router.post("/api/ask") { request, context in
             // A declared length over the limit is refused at once, rather than after waiting for the
-            // limit's worth of a body that may never come.
+            // limit's worth of a body that may never come. Refused as a bad request (like Django's
+            // RequestDataTooBig), not 413: no body that large is a valid request (see the limit).
             if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > Self.maxBodyBytes {
-                throw HTTPError(.contentTooLarge)
+                throw APIError(.badRequest, Self.oversizedBody)
             }
-            let body = try await request.body.collect(upTo: Self.maxBodyBytes)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: Self.maxBodyBytes)
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                throw APIError(.badRequest, Self.oversizedBody)
+            }
             let decoded: AskRequest
             do throws(AskRequest.Invalid) {
                 decoded = try AskRequest.parse(Data(buffer: body))
@@ -207,15 +215,17 @@ public final class APIRoutes: Sendable {
         guard let token else {
             throw APIError(.forbidden, "reindexing over HTTP is off: start the server with --token-file FILE or ASKDOCS_TOKEN set")
         }
+        // No credential at all is not a guess: it is told what to send, and not counted.
+        guard let header = request.headers[.authorization] else {
+            throw APIError(.unauthorized, "a valid `Authorization: Bearer <token>` header is required",
+                           headers: [.wwwAuthenticate: "Bearer"])
+        }
         let now = ContinuousClock.now
         if refusals.withLock({ $0.isLimited(client, at: now) }) {
             throw APIError(.tooManyRequests, "too many refused attempts; wait a minute",
                            headers: [.retryAfter: "60"])
         }
-        let presented = request.headers[.authorization].flatMap { value -> String? in
-            value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : nil
-        }
-        guard let presented, Self.constantTimeEqual(presented, token) else {
+        guard header.hasPrefix("Bearer "), Self.constantTimeEqual(String(header.dropFirst(7)), token) else {
             refusals.withLock { $0.record(client, at: now) }
             throw APIError(.unauthorized, "a valid `Authorization: Bearer <token>` header is required",
                            headers: [.wwwAuthenticate: "Bearer"])

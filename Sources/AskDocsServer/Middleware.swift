@@ -52,7 +52,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let message: String
             switch error.status {
             case .notFound: message = "no such endpoint: \(path) (see /openapi.json)"
-            case .contentTooLarge: message = "request body over the \(APIRoutes.maxBodyBytes / 1024) KB limit"
+            case .contentTooLarge: message = APIRoutes.oversizedBody
             default: message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             }
             return Reply.json(ErrorBody(error: message), status: error.status)

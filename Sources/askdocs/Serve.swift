@@ -46,7 +46,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("read-timeout"), help: ArgumentHelp(
         "Seconds a client may take to send a request's headers (from connecting or from its previous response) and, separately, its body; idle connections close after it too.",
-        discussion: "Headers: request line and each header at most 16 KB, 32 KB in all, 100 headers (else 400 and the connection closes). Bodies: 64 KB (else 413)."))
+        discussion: "Headers: request line and each header at most 16 KB, 32 KB in all, 100 headers (else 400 and the connection closes). Bodies: 427 KB, more than any valid request needs (else 400)."))
     var readTimeout = 10.0
 
     @Option(name: .customLong("cors-origin"),

@@ -81,6 +81,22 @@ import Testing
         #expect(!window.isLimited("203.0.113.9", at: now + .seconds(61)))
     }
 
+    /// A request with no credential is told what to send (401), full window or not: only guesses count.
+    @Test func aMissingCredentialIsNotAGuess() async throws {
+        try await withServer(token: "a-long-enough-token-1234") { _, client in
+            for _ in 0..<(RefusalWindow.limit + 2) {
+                try await client.execute(uri: "/api/reindex", method: .post) { r in #expect(r.status == .unauthorized) }
+            }
+            for _ in 0..<RefusalWindow.limit {
+                try await client.execute(uri: "/api/reindex", method: .post, headers: [.authorization: "Bearer nope"]) { _ in }
+            }
+            try await client.execute(uri: "/api/reindex", method: .post) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(uri: "/api/reindex", method: .post, headers: [.authorization: "Bearer nope"]) { r in
+                #expect(r.status == .tooManyRequests)
+            }
+        }
+    }
+
     @Test func manyStrangersStayWithinTheMemoryBound() {
         var window = RefusalWindow()
         let now = ContinuousClock.now

@@ -186,13 +186,25 @@ func encoded(_ q: String) -> String {
         }
     }
 
-    @Test func oversizedBodyIs413() async throws {
+    /// No valid request is over the limit, so a larger body is a bad request (400, which clients and
+    /// schemathesis read as "refused"); the largest valid one, every character escaped at its longest, fits.
+    @Test func oversizedBodyIs400AndTheLargestValidOneFits() async throws {
         try await withServer { fx, client in
-            let big = #"{"question": "x", "pad": ""# + String(repeating: "a", count: 70_000) + "\"}"
+            let big = #"{"question": "x", "pad": ""# + String(repeating: "a", count: APIRoutes.maxBodyBytes) + "\"}"
             try await client.execute(uri: "/api/ask", method: .post, body: ByteBuffer(string: big)) { r in
-                #expect(r.status == .contentTooLarge)
+                #expect(r.status == .badRequest)
                 let error = try JSONDecoder().decode(ErrorBody.self, from: Data(buffer: r.body)).error
-                #expect(error.contains("64 KB"))
+                #expect(error.contains("KB limit"))
+            }
+            let widest = String(repeating: "\\ud83e\\udd84", count: 1)  // one code point, 12 bytes as JSON
+            func text(_ n: Int) -> String { String(repeating: widest, count: n) }
+            let turn = #"{"question": ""# + text(AskRequest.maxQuestionCharacters) + #"", "answer": ""#
+                + text(AskRequest.maxAnswerCharacters) + #""}"#
+            let largest = #"{"question": ""# + text(AskRequest.maxQuestionCharacters - 1) + #"x", "history": ["#
+                + Array(repeating: turn, count: AskRequest.maxHistoryTurns).joined(separator: ", ") + "]}"
+            #expect(largest.utf8.count > 300_000 && largest.utf8.count <= APIRoutes.maxBodyBytes)
+            try await client.execute(uri: "/api/ask", method: .post, body: ByteBuffer(string: largest)) { r in
+                #expect(r.status == .ok, "\(String(buffer: r.body).prefix(200))")
             }
         }
     }
