@@ -47,6 +47,10 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
         }
         if !dir.isEmpty && !isFolder.boolValue { return "\(dir) is a file, not a folder" }
         if fm.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue { return "it is a folder" }
+        var volume = statvfs()
+        if statvfs(dir.isEmpty ? "." : dir, &volume) == 0 && volume.f_flag & UInt(ST_RDONLY) != 0 {
+            return "it is on a read-only mount"
+        }
         if fm.fileExists(atPath: path) && !fm.isWritableFile(atPath: path) { return "the file is not writable" }
         if !fm.isWritableFile(atPath: dir.isEmpty ? "." : dir) { return "the folder \(dir.isEmpty ? "." : dir) is not writable" }
         if SQLiteError.diskIsFull(path) { return "the disk holding it is full; free some space and run again" }

@@ -28,9 +28,9 @@ import Testing
         #expect(refusal(#"{"question": " \n "}"#) == "missing or empty `question`")
         #expect(refusal(#"{"question": "\#(String(repeating: "é", count: 1_001))"}"#) == "`question` is over 1000 characters")
         let turn = #"{"question": "q", "answer": "a"}"#
-        let turns = Array(repeating: turn, count: 21).joined(separator: ",")
-        #expect(refusal(#"{"question": "x", "history": [\#(turns)]}"#) == "history holds at most 20 turns")
-        let long = String(repeating: "a", count: 8_001)
+        let turns = Array(repeating: turn, count: AskRequest.maxHistoryTurns + 1).joined(separator: ",")
+        #expect(refusal(#"{"question": "x", "history": [\#(turns)]}"#) == "history holds at most \(AskRequest.maxHistoryTurns) turns")
+        let long = String(repeating: "a", count: AskRequest.maxAnswerCharacters + 1)
         #expect(refusal(#"{"question": "x", "history": [{"question": "q", "answer": "\#(long)"}]}"#) == "a history turn is too long")
     }
 }
