@@ -44,7 +44,9 @@ let package = Package(
         // Text → unit vectors: a BERT-family sentence encoder (WordPiece, safetensors, OpenBLAS).
         // Optimised in debug builds too: unoptimised, its loops run ~50× slower and the tests that embed a
         // corpus would take minutes.
-        .target(name: "AskDocsEncoder", dependencies: ["COpenBLAS"],
+        // The encoder's product for a question's few rows (AVX2, chosen at run time; BLAS otherwise).
+        .target(name: "CEncoderKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "AskDocsEncoder", dependencies: ["COpenBLAS", "CEncoderKernels"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // file → Document → Section → Chunk (readers for .txt, .md, .html; the Chunker).
         .target(name: "AskDocsIngest", dependencies: ["AskDocsCore", "CLibXML2", "CCmarkGFM"]),

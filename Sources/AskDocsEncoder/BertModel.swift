@@ -4,6 +4,7 @@
 // and attention runs per sequence and head. The element-wise parts run on SIMD lanes over preallocated
 // buffers (VectorMath).
 
+import CEncoderKernels
 import COpenBLAS
 import Foundation
 
@@ -54,17 +55,36 @@ struct Linear: Sendable {
 
     /// y[r × out] = x[r × in] · Wᵀ + b for the rows `rows` of x and y.
     func apply(_ x: UnsafePointer<Float>, rows: Range<Int>, into y: UnsafeMutablePointer<Float>) {
-        guard !rows.isEmpty else { return }
+        apply(x, rows: rows, columns: 0..<outputs, into: y)
+    }
+
+    /// The same for the output columns `columns` only (the others of y are left as they are).
+    func apply(_ x: UnsafePointer<Float>, rows: Range<Int>, columns: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        guard !rows.isEmpty, !columns.isEmpty else { return }
         let x = x + rows.lowerBound * inputs
-        let y = y + rows.lowerBound * outputs
+        let y = y + rows.lowerBound * outputs + columns.lowerBound
         bias.withUnsafeBufferPointer { b in
-            for r in 0..<rows.count { (y + r * outputs).update(from: b.baseAddress!, count: outputs) }
+            for r in 0..<rows.count {
+                (y + r * outputs).update(from: b.baseAddress! + columns.lowerBound, count: columns.count)
+            }
         }
         weight.withUnsafeBufferPointer { w in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(outputs), Int32(inputs),
-                        1, x, Int32(inputs), w.baseAddress, Int32(inputs), 1, y, Int32(outputs))
+            let w = w.baseAddress! + columns.lowerBound * inputs
+            // A question's few rows: OpenBLAS would first copy all of W into its packed layout, which cost
+            // more than the products (BENCHMARKS.md, section 8).
+            if rows.count <= Self.fewRows,
+               askdocs_few_rows_product(x, Int32(rows.count), Int32(inputs), w, Int32(columns.count), y, Int32(outputs)) != 0 {
+                return
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(columns.count), Int32(inputs),
+                        1, x, Int32(inputs), w, Int32(inputs), 1, y, Int32(outputs))
         }
     }
+}
+
+extension Linear {
+    /// Up to this many rows go through `askdocs_few_rows_product` rather than BLAS.
+    static let fewRows = 16
 }
 
 struct EncoderLayer: Sendable {
@@ -181,13 +201,31 @@ public struct BertModel: Sendable {
                 if workers == 1 { body(0..<tokens); return }
                 DispatchQueue.concurrentPerform(iterations: workers) { body(rowRanges[$0]) }
             }
+            // A question's few rows: each worker takes a share of a layer's outputs over all rows, so that
+            // each reads only its share of the weights (they come from memory on every question; split by
+            // rows, every worker would read all of them).
+            let fewRows = tokens <= Linear.fewRows && workers > 1
+            func linear(_ layer: Linear, _ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
+                let parts = Self.columnParts(layer.outputs, workers)
+                let io = Buffers(x: input, q: output, k: output, v: output, context: output, projected: output,
+                                 inner: output, scores: output)
+                DispatchQueue.concurrentPerform(iterations: parts.count) {
+                    layer.apply(io.x, rows: 0..<tokens, columns: parts[$0], into: io.q)
+                }
+            }
             let embeddingNorm = self.embeddingNorm
             rows { r in Self.layerNorm(b.x, rows: r, width: h, embeddingNorm, eps: eps) }
             for layer in layers {
-                rows { r in
-                    layer.query.apply(b.x, rows: r, into: b.q)
-                    layer.key.apply(b.x, rows: r, into: b.k)
-                    layer.value.apply(b.x, rows: r, into: b.v)
+                if fewRows {
+                    linear(layer.query, b.x, b.q)
+                    linear(layer.key, b.x, b.k)
+                    linear(layer.value, b.x, b.v)
+                } else {
+                    rows { r in
+                        layer.query.apply(b.x, rows: r, into: b.q)
+                        layer.key.apply(b.x, rows: r, into: b.k)
+                        layer.value.apply(b.x, rows: r, into: b.v)
+                    }
                 }
                 // Attention per sequence and head: scores = Q·Kᵀ/√d, softmax by row, context = scores·V.
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -206,6 +244,18 @@ public struct BertModel: Sendable {
                     }
                 }
                 let inner = c.intermediateSize
+                if fewRows {
+                    let all = 0..<tokens
+                    linear(layer.attentionOutput, b.context, b.projected)
+                    Self.addRows(b.projected, b.x, rows: all, width: h)
+                    Self.layerNorm(b.projected, rows: all, width: h, layer.attentionNorm, eps: eps)
+                    linear(layer.intermediate, b.projected, b.inner)
+                    Self.gelu(b.inner, count: tokens * inner)
+                    linear(layer.output, b.inner, b.x)
+                    Self.addRows(b.x, b.projected, rows: all, width: h)
+                    Self.layerNorm(b.x, rows: all, width: h, layer.outputNorm, eps: eps)
+                    continue
+                }
                 rows { r in
                     layer.attentionOutput.apply(b.context, rows: r, into: b.projected)
                     Self.addRows(b.projected, b.x, rows: r, width: h)
@@ -224,6 +274,12 @@ public struct BertModel: Sendable {
     /// The forward pass's working memory, shared by the workers, each of which writes its own part.
     struct Buffers: @unchecked Sendable {
         let x, q, k, v, context, projected, inner, scores: UnsafeMutablePointer<Float>
+    }
+
+    /// `n` output columns in `parts` nearly equal ranges that start at multiples of 4 (the kernel's groups).
+    static func columnParts(_ n: Int, _ parts: Int) -> [Range<Int>] {
+        let bounds = (0...parts).map { i in i == parts ? n : min(n, (n * i / parts) / 4 * 4) }
+        return (0..<parts).map { bounds[$0]..<bounds[$0 + 1] }.filter { !$0.isEmpty }
     }
 
     /// `n` rows in `parts` nearly equal ranges.
