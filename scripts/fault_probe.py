@@ -62,7 +62,7 @@ def mount(*arguments):
 
 
 def umount(point):
-    subprocess.run(["umount", "-l", point], check=False)
+    subprocess.run(["umount", "-l", point], check=False, stderr=subprocess.DEVNULL)  # twice is harmless
     if point in mounts:
         mounts.remove(point)
 
@@ -84,6 +84,19 @@ def make_corpus(folder, pages=300):
     for n in range(pages):
         with open(os.path.join(folder, f"report-{n}.md"), "w") as f:
             f.write(page(n))
+
+
+def build(corpus, index, pages):
+    """`pages` generated pages in `corpus`, indexed into `index` (words only); a failure is a failure."""
+    make_corpus(corpus, pages)
+    code, _, err = askdocs("index", "--no-vectors", "--corpus", corpus, "--index", index)
+    check(code == 0, f"building {index}: {err}")
+
+
+def bind_read_only(source, target):
+    """`source` (a file or folder) seen read-only at `target`."""
+    mount("--bind", source, target)
+    subprocess.run(["mount", "-o", "remount,ro,bind", target], check=True)
 
 
 def start_server(corpus, index, *extra, env=None):
@@ -130,9 +143,7 @@ def clean_fingerprint(corpus):
 def writers():
     print(f"== writers: {args.rounds} rounds of 2-5 concurrent writers beside a serve --watch (seed {seed})", flush=True)
     corpus, index = os.path.join(work, "writers-corpus"), os.path.join(work, "writers.sqlite")
-    make_corpus(corpus)
-    code, _, err = askdocs("index", "--no-vectors", "--corpus", corpus, "--index", index)
-    check(code == 0, f"first build: {err}")
+    build(corpus, index, 300)
     server, port = start_server(corpus, index, "--watch", env={"ASKDOCS_TOKEN": TOKEN})
     kinds = ["index", "ask", "search", "http"]
     counts = {k: 0 for k in kinds}
@@ -195,9 +206,7 @@ def full_disk():
     mount("-t", "tmpfs", "-o", "size=6m", "tmpfs", disk)
     try:
         corpus, index = os.path.join(work, "full-corpus"), os.path.join(disk, "askdocs.sqlite")
-        make_corpus(corpus, 100)
-        code, _, err = askdocs("index", "--no-vectors", "--corpus", corpus, "--index", index)
-        check(code == 0, f"first build on the tmpfs: {err}")
+        build(corpus, index, 100)
         before = fingerprint(index)
         make_corpus(corpus, 250)  # more than the disk has left once the filler is in, less than it has without
         with open(os.path.join(disk, "filler"), "wb") as f:
@@ -232,15 +241,12 @@ def full_disk():
 def read_only():
     print("== read-only: an index on a read-only bind mount, and a read-only bind-mounted file", flush=True)
     corpus, source = os.path.join(work, "ro-corpus"), os.path.join(work, "ro-source")
-    make_corpus(corpus, 50)
     os.makedirs(source)
     index = os.path.join(source, "askdocs.sqlite")
-    code, _, err = askdocs("index", "--no-vectors", "--corpus", corpus, "--index", index)
-    check(code == 0, err)
+    build(corpus, index, 50)
     view = os.path.join(work, "ro-view")
     os.makedirs(view)
-    mount("--bind", source, view)
-    subprocess.run(["mount", "-o", "remount,ro,bind", view], check=True)
+    bind_read_only(source, view)
     try:
         for command in (["search", "--no-vectors", "buckling load"], ["ask", "--no-vectors", "what is the buckling load?"]):
             code, out, err = askdocs(command[0], "--index", os.path.join(view, "askdocs.sqlite"), *command[1:])
@@ -253,8 +259,7 @@ def read_only():
         f.write("\n\nA late revision that the read-only index cannot take in.\n")
     target = os.path.join(work, "ro-file.sqlite")
     open(target, "w").close()
-    mount("--bind", index, target)
-    subprocess.run(["mount", "-o", "remount,ro,bind", target], check=True)
+    bind_read_only(index, target)
     try:
         code, out, err = askdocs("search", "--no-vectors", "--index", target, "buckling load")
         check(code == 0 and out.strip() and "read-only" in err and len(err.strip().splitlines()) <= 2,
@@ -269,9 +274,7 @@ def unmount():
     point, index = os.path.join(work, "mnt"), os.path.join(work, "unmount.sqlite")
     os.makedirs(point)
     mount("-t", "tmpfs", "-o", "size=8m", "tmpfs", point)
-    make_corpus(point, 80)
-    code, _, err = askdocs("index", "--no-vectors", "--corpus", point, "--index", index)
-    check(code == 0, err)
+    build(point, index, 80)
     server, port = start_server(point, index, "--watch")
     try:
         before = json.loads(http(port, "/healthz")[1])["documents"]
@@ -293,9 +296,7 @@ def unmount():
 def garble():
     print("== garble: pages of a live server's index garbled, then rebuilt beside it", flush=True)
     corpus, index = os.path.join(work, "garble-corpus"), os.path.join(work, "garble.sqlite")
-    make_corpus(corpus, 200)
-    code, _, err = askdocs("index", "--no-vectors", "--corpus", corpus, "--index", index)
-    check(code == 0, err)
+    build(corpus, index, 200)
     server, port = start_server(corpus, index, "--no-update")
     try:
         size = os.path.getsize(index)
