@@ -57,10 +57,48 @@ public enum FollowUpResolver {
         return question
     }
 
+    /// Words that turn what follows them into a condition taken away: "and without a database?".
+    static let negators: Set<String> = ["without", "no", "not", "excluding", "except"]
+    /// Words that attach a condition to a question ("fastest with a database", "over TLS"): English
+    /// prepositions, a closed class. Taken away with the condition they introduce.
+    static let conditionOpeners: Set<String> = [
+        "with", "using", "in", "on", "for", "under", "behind", "via", "over", "through", "at", "by", "from",
+        "to", "into", "inside", "within", "across", "during", "after", "before", "per", "and",
+    ]
+
+    /// A follow-up that takes a condition of the previous question away ("which is fastest with a
+    /// database?" + "and without a database?"): the previous question without it ("which is fastest?"),
+    /// not both together, whose words would ask for the database again. Nil when the follow-up negates
+    /// nothing the previous question says.
+    static func withoutNegatedCondition(_ rest: [String], previous: String) -> String? {
+        guard let n = rest.firstIndex(where: negators.contains) else { return nil }
+        let negated = Set(rest[(n + 1)...].filter { !QueryAnalyzer.stopwords.contains($0) && !pronouns.contains($0) }
+            .map(Stemmer.stem))
+        guard !negated.isEmpty else { return nil }
+        let tokens = Tokenizer.tokens(previous)
+        let hits = tokens.indices.filter { negated.contains(Stemmer.stem(tokens[$0].text)) }
+        guard let first = hits.first, let last = hits.last else { return nil }
+        // Back over the articles and fillers before the condition to the word that opens it.
+        var start = first
+        while start > 0, QueryAnalyzer.stopwords.contains(tokens[start - 1].text) {
+            start -= 1
+            if conditionOpeners.contains(tokens[start].text) { break }
+        }
+        if !conditionOpeners.contains(tokens[start].text) { start = first }
+        let lower = start > 0 ? tokens[start - 1].range.upperBound : previous.startIndex
+        var text = previous
+        text.replaceSubrange(lower..<tokens[last].range.upperBound, with: "")
+        // What is left must still ask something.
+        guard !QueryAnalyzer.analyze(text).contentWords.isEmpty else { return nil }
+        return text
+    }
+
     /// The question a follow-up stands for: a name that is a sibling of a name in the previous question
     /// takes its place ("what does flask give you out of the box?" + "and Django?" → "… django …");
-    /// otherwise the follow-up's words are added to the previous question ("which is fastest?" + "what
-    /// about with a database?" → "which is fastest? with a database"). Anything else is returned as asked.
+    /// a condition the follow-up takes away is taken out of it ("which is fastest with a database?" + "and
+    /// without a database?" → "which is fastest?"); otherwise the follow-up's words are added to the
+    /// previous question ("which is fastest?" + "what about with a database?" → "which is fastest? with a
+    /// database"). Anything else is returned as asked.
     public static func resolve(_ question: String, previous: String?,
                                alternatives: [String: Set<String>] = [:]) -> String {
         guard let previous, !previous.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return question }
@@ -70,6 +108,7 @@ public enum FollowUpResolver {
             .filter { !QueryAnalyzer.stopwords.contains($0.text) && !pronouns.contains($0.text) }
             .map { (folded: $0.text, surface: String(question[$0.range])) }
         guard !typed.isEmpty else { return previous }
+        if let narrowed = withoutNegatedCondition(rest, previous: previous) { return narrowed }
         // Sibling substitution, on the previous question's own tokens so its wording is kept.
         let previousTokens = Tokenizer.tokens(previous)
         for word in typed {

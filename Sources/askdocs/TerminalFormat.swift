@@ -199,6 +199,7 @@ enum TerminalFormat {
             out.append(String(format: "  %d. %.3f  bm25 %.2f cover %.2f window %.2f headings %.2f code %.2f feedback %.2f  ",
                               i + 1, p.score, f["bm25Norm"] ?? 0, f["coverage"] ?? 0, f["window"] ?? 0,
                               f["headingCoverage"] ?? 0, f["literal"] ?? 0, f["feedback"] ?? 0)
+                       + (f["similarity"].map { String(format: "meaning %.2f  ", $0) } ?? "")
                        + p.candidate.sectionLabel)
         }
         out.append(String(format: "Evidence coverage %.2f (abstains below %.2f)", answer.evidenceCoverage,

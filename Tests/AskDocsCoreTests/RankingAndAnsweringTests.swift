@@ -174,6 +174,24 @@ enum TextAnchor {
                 == "what ORM does Django ship? is async")
     }
 
+    /// "and without a database?" takes the condition away instead of asking for it again.
+    @Test func aNegatedConditionIsTakenOutOfThePreviousQuestion() {
+        for followUp in ["and without a database?", "and with no database?", "what about no database",
+                         "and without databases?", "and not using a database?"] {
+            #expect(FollowUpResolver.resolve(followUp, previous: "which is fastest with a database?")
+                    == "which is fastest?", "\(followUp)")
+        }
+        #expect(FollowUpResolver.resolve("and without docker?", previous: "How do I deploy Flask behind nginx with Docker")
+                == "How do I deploy Flask behind nginx")
+        #expect(FollowUpResolver.resolve("and without TLS?", previous: "how do I configure replication over TLS?")
+                == "how do I configure replication?")
+        // Nothing of the previous question is negated: the follow-up's words are added as before.
+        #expect(FollowUpResolver.resolve("and without a cache?", previous: "which is fastest?")
+                == "which is fastest? without a cache")
+        // Taking the condition away must leave a question.
+        #expect(FollowUpResolver.resolve("and without a database?", previous: "database?") == "database? without a database")
+    }
+
     @Test func standaloneQuestionsAreLeftAlone() {
         #expect(FollowUpResolver.resolve("which framework has the best admin?", previous: "which is fastest?")
                 == "which framework has the best admin?")
