@@ -40,13 +40,14 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Pure pipeline types, text analysis, ranking and answering: no I/O, no SQLite.
-        .target(name: "AskDocsCore", dependencies: ["CStemmer"]),
+        .target(name: "AskDocsCore", dependencies: ["CStemmer", "CVectorKernels"]),
         // Text → unit vectors: a BERT-family sentence encoder (WordPiece, safetensors, OpenBLAS).
         // Optimised in debug builds too: unoptimised, its loops run ~50× slower and the tests that embed a
         // corpus would take minutes.
-        // The encoder's product for a question's few rows (AVX2, chosen at run time; BLAS otherwise).
-        .target(name: "CEncoderKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "AskDocsEncoder", dependencies: ["COpenBLAS", "CEncoderKernels"],
+        // Two AVX2 loops chosen at run time: the encoder's product for a question's few rows (BLAS
+        // otherwise) and the nearest-chunk scan's int8 dot products (portable Swift otherwise).
+        .target(name: "CVectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "AskDocsEncoder", dependencies: ["COpenBLAS", "CVectorKernels"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // file → Document → Section → Chunk (readers for .txt, .md, .html; the Chunker).
         .target(name: "AskDocsIngest", dependencies: ["AskDocsCore", "CLibXML2", "CCmarkGFM"]),

@@ -2,6 +2,7 @@
 // values with one scale per vector (a quarter of float32's memory; cosine within ~0.003 of the float
 // vectors'), held in one flat array and searched by brute force.
 
+import CVectorKernels
 import Foundation
 
 /// A unit vector stored as int8 values times one scale (the largest magnitude maps to 127).
@@ -80,9 +81,16 @@ public struct ChunkVectors: Sendable {
         var scores = [Float](repeating: 0, count: ids.count)
         values.withUnsafeBufferPointer { all in
             query.values.withUnsafeBufferPointer { q in
-                for row in 0..<ids.count {
-                    scores[row] = Float(Self.dot(q.baseAddress!, all.baseAddress! + row * dimension, dimension))
-                        * scales[row]
+                scales.withUnsafeBufferPointer { s in
+                    let done = scores.withUnsafeMutableBufferPointer { out in
+                        askdocs_int8_scores(q.baseAddress!, all.baseAddress!, ids.count, Int32(dimension),
+                                            s.baseAddress!, out.baseAddress!) != 0
+                    }
+                    guard !done else { return }
+                    for row in 0..<ids.count {
+                        scores[row] = Float(Self.dot(q.baseAddress!, all.baseAddress! + row * dimension, dimension))
+                            * s[row]
+                    }
                 }
             }
         }

@@ -4,7 +4,7 @@
 // and attention runs per sequence and head. The element-wise parts run on SIMD lanes over preallocated
 // buffers (VectorMath).
 
-import CEncoderKernels
+import CVectorKernels
 import COpenBLAS
 import Foundation
 
