@@ -1,5 +1,5 @@
-// Weights read where they lie, once per call: each group of four weight rows stays in the L1 cache while
-// every pair of input rows is multiplied by it, with AVX2 fused multiply-adds. Compiled for AVX2 only in
+// Weights read where they lie, once per call: each group of three weight rows stays in the L1 cache while
+// every four input rows are multiplied by it, with AVX2 fused multiply-adds. Compiled for AVX2 only in
 // this function (a target attribute), chosen at run time, so the binary still runs on older x86-64.
 
 #include "few_rows.h"
@@ -17,32 +17,49 @@ static inline float sum8(__m256 v) {
 
 __attribute__((target("avx2,fma")))
 static void product_avx2(const float *x, int rows, int inputs, const float *w, int outputs, float *y, int ys) {
-    for (int o = 0; o < outputs; o += 4) {
-        // A last group of fewer than four repeats its last weight row and keeps only its own outputs.
+    for (int o = 0; o < outputs; o += 3) {
+        // A last group of fewer than three repeats its last weight row and keeps only its own outputs.
         const float *w0 = w + (long)o * inputs;
         const float *w1 = w + (long)(o + 1 < outputs ? o + 1 : outputs - 1) * inputs;
         const float *w2 = w + (long)(o + 2 < outputs ? o + 2 : outputs - 1) * inputs;
-        const float *w3 = w + (long)(o + 3 < outputs ? o + 3 : outputs - 1) * inputs;
-        int group = outputs - o < 4 ? outputs - o : 4;
-        for (int r = 0; r < rows; r += 2) {
-            int r1 = r + 1 < rows ? r + 1 : r;
-            const float *xa = x + (long)r * inputs, *xb = x + (long)r1 * inputs;
-            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-            __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
+        int group = outputs - o < 3 ? outputs - o : 3;
+        // Four input rows at a time: twelve accumulators keep both FMA units busy through their latency.
+        // A last group of fewer rows repeats its last row and keeps only its own.
+        for (int r = 0; r < rows; r += 4) {
+            int n = rows - r < 4 ? rows - r : 4;
+            const float *x0 = x + (long)r * inputs;
+            const float *x1 = x + (long)(r + (n > 1 ? 1 : 0)) * inputs;
+            const float *x2 = x + (long)(r + (n > 2 ? 2 : n - 1)) * inputs;
+            const float *x3 = x + (long)(r + (n > 3 ? 3 : n - 1)) * inputs;
+            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps();
+            __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps();
+            __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), c2 = _mm256_setzero_ps();
+            __m256 d0 = _mm256_setzero_ps(), d1 = _mm256_setzero_ps(), d2 = _mm256_setzero_ps();
+            // The next group's weights are fetched from RAM while these are multiplied: the loads of
+            // weights, not the multiply-adds, are where this loop waits.
+            const float *next = o + 3 < outputs && r == 0 ? w + (long)(o + 3) * inputs : 0;
             for (int k = 0; k < inputs; k += 8) {
-                __m256 u = _mm256_loadu_ps(xa + k), v = _mm256_loadu_ps(xb + k);
-                __m256 c0 = _mm256_loadu_ps(w0 + k), c1 = _mm256_loadu_ps(w1 + k);
-                __m256 c2 = _mm256_loadu_ps(w2 + k), c3 = _mm256_loadu_ps(w3 + k);
-                a0 = _mm256_fmadd_ps(u, c0, a0); a1 = _mm256_fmadd_ps(u, c1, a1);
-                a2 = _mm256_fmadd_ps(u, c2, a2); a3 = _mm256_fmadd_ps(u, c3, a3);
-                b0 = _mm256_fmadd_ps(v, c0, b0); b1 = _mm256_fmadd_ps(v, c1, b1);
-                b2 = _mm256_fmadd_ps(v, c2, b2); b3 = _mm256_fmadd_ps(v, c3, b3);
+                if (next && (k & 15) == 0) {
+                    _mm_prefetch((const char *)(next + k), _MM_HINT_T0);
+                    _mm_prefetch((const char *)(next + inputs + k), _MM_HINT_T0);
+                    _mm_prefetch((const char *)(next + 2L * inputs + k), _MM_HINT_T0);
+                }
+                __m256 v0 = _mm256_loadu_ps(w0 + k), v1 = _mm256_loadu_ps(w1 + k), v2 = _mm256_loadu_ps(w2 + k);
+                __m256 u = _mm256_loadu_ps(x0 + k);
+                a0 = _mm256_fmadd_ps(u, v0, a0); a1 = _mm256_fmadd_ps(u, v1, a1); a2 = _mm256_fmadd_ps(u, v2, a2);
+                u = _mm256_loadu_ps(x1 + k);
+                b0 = _mm256_fmadd_ps(u, v0, b0); b1 = _mm256_fmadd_ps(u, v1, b1); b2 = _mm256_fmadd_ps(u, v2, b2);
+                u = _mm256_loadu_ps(x2 + k);
+                c0 = _mm256_fmadd_ps(u, v0, c0); c1 = _mm256_fmadd_ps(u, v1, c1); c2 = _mm256_fmadd_ps(u, v2, c2);
+                u = _mm256_loadu_ps(x3 + k);
+                d0 = _mm256_fmadd_ps(u, v0, d0); d1 = _mm256_fmadd_ps(u, v1, d1); d2 = _mm256_fmadd_ps(u, v2, d2);
             }
-            float first[4] = { sum8(a0), sum8(a1), sum8(a2), sum8(a3) };
-            float second[4] = { sum8(b0), sum8(b1), sum8(b2), sum8(b3) };
-            for (int j = 0; j < group; j++) {
-                y[(long)r * ys + o + j] += first[j];
-                if (r1 != r) y[(long)r1 * ys + o + j] += second[j];
+            float sums[4][3] = {
+                { sum8(a0), sum8(a1), sum8(a2) }, { sum8(b0), sum8(b1), sum8(b2) },
+                { sum8(c0), sum8(c1), sum8(c2) }, { sum8(d0), sum8(d1), sum8(d2) },
+            };
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < group; j++) y[(long)(r + i) * ys + o + j] += sums[i][j];
             }
         }
     }
