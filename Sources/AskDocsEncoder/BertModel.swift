@@ -207,10 +207,9 @@ public struct BertModel: Sendable {
             let fewRows = tokens <= Linear.fewRows && workers > 1
             func linear(_ layer: Linear, _ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
                 let parts = Self.columnParts(layer.outputs, workers)
-                let io = Buffers(x: input, q: output, k: output, v: output, context: output, projected: output,
-                                 inner: output, scores: output)
+                let io = LinearIO(input: input, output: output)
                 DispatchQueue.concurrentPerform(iterations: parts.count) {
-                    layer.apply(io.x, rows: 0..<tokens, columns: parts[$0], into: io.q)
+                    layer.apply(io.input, rows: 0..<tokens, columns: parts[$0], into: io.output)
                 }
             }
             let embeddingNorm = self.embeddingNorm
@@ -276,9 +275,16 @@ public struct BertModel: Sendable {
         let x, q, k, v, context, projected, inner, scores: UnsafeMutablePointer<Float>
     }
 
-    /// `n` output columns in `parts` nearly equal ranges that start at multiples of 4 (the kernel's groups).
+    /// One linear layer's input and output, handed to the workers that each write their share of the
+    /// output's columns.
+    struct LinearIO: @unchecked Sendable {
+        let input: UnsafePointer<Float>
+        let output: UnsafeMutablePointer<Float>
+    }
+
+    /// `n` output columns in `parts` nearly equal ranges that start at multiples of 3 (the kernel's groups).
     static func columnParts(_ n: Int, _ parts: Int) -> [Range<Int>] {
-        let bounds = (0...parts).map { i in i == parts ? n : min(n, (n * i / parts) / 4 * 4) }
+        let bounds = (0...parts).map { i in i == parts ? n : min(n, (n * i / parts) / 3 * 3) }
         return (0..<parts).map { bounds[$0]..<bounds[$0 + 1] }.filter { !$0.isEmpty }
     }
 
