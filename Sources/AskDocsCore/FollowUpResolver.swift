@@ -76,15 +76,19 @@ public enum FollowUpResolver {
             .map(Stemmer.stem))
         guard !negated.isEmpty else { return nil }
         let tokens = Tokenizer.tokens(previous)
-        let hits = tokens.indices.filter { negated.contains(Stemmer.stem(tokens[$0].text)) }
-        guard let first = hits.first, let last = hits.last else { return nil }
-        // Back over the articles and fillers before the condition to the word that opens it.
-        var start = first
-        while start > 0, QueryAnalyzer.stopwords.contains(tokens[start - 1].text) {
+        func isNegated(_ i: Int) -> Bool { negated.contains(Stemmer.stem(tokens[i].text)) }
+        // The last run of the negated words, back over the articles and fillers before it to the word that
+        // opens the condition ("with a database"); fillers with no such word before them stay.
+        guard let last = tokens.indices.last(where: isNegated) else { return nil }
+        var start = last
+        while start > 0 {
+            let before = tokens[start - 1].text
+            if isNegated(start - 1) { start -= 1; continue }
+            guard QueryAnalyzer.stopwords.contains(before) else { break }
             start -= 1
-            if conditionOpeners.contains(tokens[start].text) { break }
+            if conditionOpeners.contains(before) { break }
         }
-        if !conditionOpeners.contains(tokens[start].text) { start = first }
+        while start < last, !isNegated(start), !conditionOpeners.contains(tokens[start].text) { start += 1 }
         let lower = start > 0 ? tokens[start - 1].range.upperBound : previous.startIndex
         var text = previous
         text.replaceSubrange(lower..<tokens[last].range.upperBound, with: "")

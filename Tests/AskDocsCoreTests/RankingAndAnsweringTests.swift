@@ -185,6 +185,9 @@ enum TextAnchor {
                 == "How do I deploy Flask behind nginx")
         #expect(FollowUpResolver.resolve("and without TLS?", previous: "how do I configure replication over TLS?")
                 == "how do I configure replication?")
+        // Only the condition's own run of words goes, not what lies between two mentions.
+        #expect(FollowUpResolver.resolve("and without a database?", previous: "which database is fastest with a database")
+                == "which database is fastest")
         // Nothing of the previous question is negated: the follow-up's words are added as before.
         #expect(FollowUpResolver.resolve("and without a cache?", previous: "which is fastest?")
                 == "which is fastest? without a cache")
