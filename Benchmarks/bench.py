@@ -506,15 +506,7 @@ def section_cold():
 # ---------------------------------------------------------------------------------------------------------
 # 5. HTTP with wrk.
 
-CYCLE_LUA = """
-local paths = {}
-for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-"""
+CYCLE_LUA = os.path.join(HERE, "cycle.lua")  # also used by http_side_by_side.sh
 
 
 def wait_ready(port, proc):
@@ -545,8 +537,7 @@ def group_rss_mb(pgid):
 
 
 def wrk(port, connections, paths_file=None, path=None):
-    lua = os.path.join(args.work, "cycle.lua")
-    open(lua, "w").write(CYCLE_LUA)
+    lua = CYCLE_LUA
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{args.http_seconds}s", "--timeout", "10s", "--latency"]
     if paths_file:
         cmd += ["-s", lua]

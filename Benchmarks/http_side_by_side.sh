@@ -14,15 +14,6 @@ REPO=$(dirname "$HERE")
 PEERS=${PEERS:-$REPO/../shared/peers}
 B=$REPO/.build/release/askdocs
 WORK=$(mktemp -d)
-cat > "$WORK/cycle.lua" <<'LUA'
-local paths = {}
-for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-LUA
 python3 - "$HERE/questions.txt" "$WORK/paths.txt" <<'PY'
 import sys, urllib.parse
 qs = [l.strip() for l in open(sys.argv[1]) if l.strip()]
@@ -34,7 +25,7 @@ run() { # name port cmd...
   pid=$!
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/api/search?q=x" > /dev/null && break; sleep 0.1; done
   curl -sf "http://127.0.0.1:$port/api/ask?q=warmup" > /dev/null
-  out=$(PATHS=$WORK/paths.txt wrk -t2 -c32 -d8s --timeout 10s --latency -s $WORK/cycle.lua "http://127.0.0.1:$port/")
+  out=$(PATHS=$WORK/paths.txt wrk -t2 -c32 -d8s --timeout 10s --latency -s "$HERE/cycle.lua" "http://127.0.0.1:$port/")
   rps=$(echo "$out" | grep Requests/sec | awk '{print $2}')
   p50=$(echo "$out" | grep -E "^\s+50%" | awk '{print $2}')
   p99=$(echo "$out" | grep -E "^\s+99%" | awk '{print $2}')
