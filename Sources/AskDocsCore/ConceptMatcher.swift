@@ -99,9 +99,10 @@ public struct ConceptWeights: Sendable {
     public let weights: [Double]
     public let total: Double
     public init(query: AnalyzedQuery, statistics: CorpusStatistics) {
-        weights = query.concepts.map { c in
+        let salience = query.salience.flatMap { $0.count == query.concepts.count ? $0 : nil }
+        weights = query.concepts.enumerated().map { i, c in
             let idf = statistics.idf(ofPhrase: c.terms.first?.stems ?? [])
-            return max(idf, 0.05) * Double(c.count)
+            return max(idf * (salience?[i] ?? 1), 0.05) * Double(c.count)
         }
         total = weights.reduce(0, +)
     }

@@ -76,6 +76,9 @@ public struct AnalyzedQuery: Sendable, Equatable {
     /// no dictionary was consulted, and words are judged by their suffixes): such a word is neither a typo
     /// to correct nor a name the corpus lacks.
     public var englishWords: Set<String>?
+    /// How much of the question's meaning each concept carries (ConceptSalience), filled in by the engine
+    /// when the sentence model is loaded; nil: concepts weigh by idf alone.
+    public var salience: [Double]?
     public var isEmpty: Bool { concepts.isEmpty }
 
     /// The question as searched, for "showing results for …"; nil when nothing was corrected.

@@ -74,6 +74,13 @@ public final class Engine {
     /// How many of the chunks nearest the question join the lexical candidates.
     public var nearestCount = 50
     public var fusionWeights = FusionWeights.fitted
+    /// Whether, with vectors, each concept of a question weighs by how much of its meaning it carries
+    /// (ConceptSalience) as well as by idf.
+    public var weighsConceptsByMeaning = true
+    /// Whether concepts weigh by meaning only when the answer by idf would abstain (measured: weighing
+    /// every question so doubles p50, Tests/QA/README.md).
+    public var salienceOnlyOnAbstention = true
+    var weighingByMeaningNow = false
     /// Keeps each passage's fusion features in its `features` ("f.<name>"), for fitting the weights.
     public var keepsFusionFeatures = false
     /// The index's vectors in memory, with the generation (text and vector commits) they were read at;
@@ -82,6 +89,7 @@ public final class Engine {
     /// The last few questions' vectors: a follow-up searches the previous question again (for its
     /// siblings), which should not cost a second pass through the encoder.
     var recentQuestionVectors: [(text: String, vector: QuantizedVector)] = []
+    var recentSalience: [(key: String, weights: [Double])] = []
 
     /// Opens (creating if needed) the index at `indexPath` for the corpus at `corpusPath` (nil: the folder
     /// recorded in the index).
@@ -144,6 +152,8 @@ public final class Engine {
             case "typos": correctsTypos = v != 0
             case "vectors": usesVectors = v != 0
             case "nearest": nearestCount = Int(v)
+            case "salience": weighsConceptsByMeaning = v != 0
+            case "salienceOnAbstention": salienceOnlyOnAbstention = v != 0
             case "literal": rankingParameters.literalWeight = v
             case "fbDocs": feedbackParameters.documents = Int(v)
             case "fbTerms": feedbackParameters.terms = Int(v)
@@ -352,6 +362,10 @@ public final class Engine {
         }
         // Meaning: the chunks nearest the question join the candidates, whatever words they use.
         let dense = try nearest(to: query.text)
+        if dense != nil, weighsConceptsByMeaning, !salienceOnlyOnAbstention || weighingByMeaningNow,
+           query.concepts.count > 1, let encoder {
+            query.salience = salience(of: query, encoder: encoder)
+        }
         if let dense {
             let have = Set(candidates.map(\.chunkID))
             candidates += try index.candidates(ids: dense.nearest.map(\.id).filter { !have.contains($0) })
@@ -384,6 +398,25 @@ public final class Engine {
                              expansion: expansion)
     }
 
+    /// Each concept's share of the question's meaning: the question and its variants without each concept,
+    /// embedded in one batch (kept for the last few questions: a follow-up searches its question again).
+    func salience(of query: AnalyzedQuery, encoder: SentenceEncoder) -> [Double] {
+        let key = (query.correctedText ?? query.text) + "\u{1F}" + query.concepts.map(\.label).joined(separator: "\u{1F}")
+        if let known = recentSalience.first(where: { $0.key == key }) { return known.weights }
+        let variants = ConceptSalience.variants(of: query)
+        let texts = [query.correctedText ?? query.text] + variants.compactMap { $0 }
+        let vectors = encoder.embed(texts)
+        var next = 1
+        let variantVectors = variants.map { v -> [Float]? in
+            guard v != nil, next < vectors.count else { return nil }
+            defer { next += 1 }
+            return vectors[next]
+        }
+        let weights = ConceptSalience.weights(question: vectors[0], variants: variantVectors)
+        recentSalience = [(key, weights)] + recentSalience.prefix(7)
+        return weights
+    }
+
     /// The question's vector and the chunks nearest it; nil when the index is not fully embedded.
     func nearest(to text: String) throws -> (question: QuantizedVector, vectors: ChunkVectors,
                                               nearest: [(id: Int64, similarity: Float)])? {
@@ -404,6 +437,16 @@ public final class Engine {
     /// outcome's query shows what was searched).
     public func ask(_ question: String, history: [ConversationTurn] = []) throws -> (answer: Answer, search: SearchOutcome) {
         let searched = try standalone(question, history: history)
+        let first = try answer(question, searching: searched)
+        // About to say "I couldn't find that": weigh the question's words by the meaning they carry and
+        // look again (a question worded unlike the docs has rare words that say little).
+        guard first.answer.abstained, weighsConceptsByMeaning, salienceOnlyOnAbstention, encoder != nil else { return first }
+        weighingByMeaningNow = true
+        defer { weighingByMeaningNow = false }
+        return try answer(question, searching: searched)
+    }
+
+    func answer(_ question: String, searching searched: String) throws -> (answer: Answer, search: SearchOutcome) {
         // Twenty passages: a comparison may need the entries of both names compared.
         let outcome = try search(searched, limit: max(answerParameters.passagesToRead, 20))
         // The chunk after each passage read: where the example a sentence announces ("…like this:") is.

@@ -176,12 +176,14 @@ enum TerminalFormat {
         out.append("Question type: \(outcome.query.answerType.rawValue)"
                    + (outcome.query.isComparison ? " (comparison)" : ""))
         out.append("Concepts (idf from \(outcome.statistics.chunkCount) chunks):")
-        for c in outcome.query.concepts {
+        let salience = outcome.query.salience
+        for (i, c) in outcome.query.concepts.enumerated() {
+            let meaning = salience.map { i < $0.count ? " [meaning \(String(format: "%.2f", $0[i]))]" : "" } ?? ""
             let terms = c.terms.map { t -> String in
                 let idf = outcome.statistics.idf(ofPhrase: t.stems)
                 return "\(t.surface)×\(String(format: "%.2f", t.weight)) idf \(String(format: "%.2f", idf))"
             }
-            out.append("  \(c.label)\(c.count > 1 ? " (asked \(c.count)×)" : ""): " + terms.joined(separator: ", "))
+            out.append("  \(c.label)\(c.count > 1 ? " (asked \(c.count)×)" : "")\(meaning): " + terms.joined(separator: ", "))
         }
         for c in outcome.query.corrections { out.append("Typo: “\(c.word)” is in no chunk; read as “\(c.readAs)”") }
         let unknown = AnswerComposer.unknownWords(query: outcome.query, statistics: outcome.statistics)

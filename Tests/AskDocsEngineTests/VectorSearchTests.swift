@@ -57,6 +57,45 @@ struct VectorSearchTests {
         #expect(try engine.search(question, limit: 5).passages.isEmpty)
     }
 
+    /// Words that are rare in the corpus but say little ("vs", "actual", "difference") no longer make a
+    /// question abstain: about to, the engine weighs each word by how much of the question's meaning it
+    /// carries and looks again.
+    @Test func rareWordsThatCarryLittleMeaningDoNotMakeAQuestionAbstain() throws {
+        let dir = Scratch.path("corpus")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let calling = """
+            # Calling tasks
+
+            ## Basics
+
+            The delay method is a shortcut: delay(*args, **kwargs) calls apply_async(args, kwargs). Use \
+            apply_async when you need execution options such as a countdown or a queue.
+            """
+        try Data(calling.utf8).write(to: dir.appendingPathComponent("calling.md"))
+        for (n, word) in ["vs", "actual", "difference", "practical"].enumerated() {
+            let page = "# Notes \(n)\n\n## Note\n\nThe \(word) page of notes \(n) lists workers and brokers.\n"
+            try Data(page.utf8).write(to: dir.appendingPathComponent("notes\(n).md"))
+        }
+        for n in 0..<12 {
+            let page = "# Workers \(n)\n\n## Pools\n\nWorker \(n) runs a prefork pool of processes that consume the queue.\n"
+            try Data(page.utf8).write(to: dir.appendingPathComponent("workers\(n).md"))
+        }
+        let engine = try Engine(indexPath: Scratch.path("index", suffix: ".sqlite").path, corpusPath: dir.path)
+        _ = try engine.reindex()
+        _ = try #require(try engine.embedVectors())
+        let question = "delay vs apply_async, what's the actual practical difference?"
+        engine.weighsConceptsByMeaning = false
+        #expect(try engine.ask(question).answer.abstained)
+        engine.weighsConceptsByMeaning = true
+        let (answer, outcome) = try engine.ask(question)
+        #expect(!answer.abstained)
+        #expect(answer.text.contains("apply_async"))
+        let salience = try #require(outcome.query.salience)
+        let byLabel = Dictionary(uniqueKeysWithValues: zip(outcome.query.concepts.map(\.label), salience))
+        #expect(byLabel["apply_async"]! > byLabel["actual"]!)
+        #expect(byLabel["apply_async"]! > byLabel["vs"]!)
+    }
+
     @Test func thePassStopsBetweenBatchesResumesAndEmbedsOnlyWhatChanged() throws {
         let dir = Self.corpus(pages: 3)  // 21 chunks: three batches of 8
         let engine = try Engine(indexPath: Scratch.path("index", suffix: ".sqlite").path, corpusPath: dir.path)

@@ -1,0 +1,55 @@
+// Concept salience: the question without each concept's words, and weights from how far each removal
+// moves the question's vector; and coverage weighing concepts by them.
+
+import Testing
+@testable import AskDocsCore
+
+@Suite struct ConceptSalienceTests {
+    @Test func eachVariantLeavesOutOneConceptEverywhereItIsWritten() {
+        let q = QueryAnalyzer.analyze("delay vs apply_async, what's the actual difference between delay and apply_async?")
+        let variants = ConceptSalience.variants(of: q)
+        #expect(variants.count == q.concepts.count)
+        let byLabel = Dictionary(uniqueKeysWithValues: zip(q.concepts.map(\.label), variants))
+        #expect(byLabel["delay"]! == "vs apply_async, what's the actual difference between and apply_async?")
+        // An identifier is its run of words: both of its occurrences go, nothing else.
+        #expect(byLabel["apply_async"]! == "delay vs , what's the actual difference between delay and ?")
+        #expect(byLabel["actual"]! == "delay vs apply_async, what's the difference between delay and apply_async?")
+    }
+
+    @Test func aConceptNotWrittenInTheQuestionHasNoVariant() {
+        var q = QueryAnalyzer.analyze("how do i configure logging")
+        q.concepts.append(QueryConcept(label: "handler", count: 1, terms: []))
+        let variants = ConceptSalience.variants(of: q)
+        #expect(variants.last! == nil)
+        #expect(variants.dropLast().allSatisfy { $0 != nil })
+    }
+
+    @Test func theConceptWhoseRemovalMovesTheVectorMostWeighsOne() {
+        let question: [Float] = [1, 0, 0]
+        let variants: [[Float]?] = [
+            [0.6, 0.8, 0],      // cosine 0.6: moved 0.4
+            [0.99, 0.141, 0],   // cosine 0.99: moved 0.01
+            nil,                // not found in the text: full weight
+            [1, 0, 0],          // unmoved
+        ]
+        let w = ConceptSalience.weights(question: question, variants: variants)
+        #expect(w[0] == 1)
+        #expect(abs(w[1] - 0.025) < 1e-6)
+        #expect(w[2] == 1)
+        #expect(w[3] == 0)
+        // Nothing moved at all (one concept, or the model is indifferent): every concept keeps its idf.
+        #expect(ConceptSalience.weights(question: question, variants: [[1, 0, 0], [1, 0, 0]]) == [1, 1])
+    }
+
+    @Test func coverageCountsTheWordsThatCarryTheMeaning() {
+        var q = QueryAnalyzer.analyze("delay vs apply_async actual difference")
+        let df = Dictionary(uniqueKeysWithValues: q.concepts.flatMap { $0.terms.flatMap(\.stems) }.map { ($0, 3) })
+        let stats = CorpusStatistics(chunkCount: 1000, averageChunkTokens: 40, documentFrequency: df)
+        let present = q.concepts.map { ["delay", "apply_async"].contains($0.label) ? 1.0 : 0 }
+        let byIDF = ConceptWeights(query: q, statistics: stats).coverage(present)
+        q.salience = q.concepts.map { ["delay", "apply_async"].contains($0.label) ? 1 : 0.02 }
+        let byMeaning = ConceptWeights(query: q, statistics: stats).coverage(present)
+        #expect(byIDF < 0.5)
+        #expect(byMeaning > 0.9)
+    }
+}
