@@ -32,6 +32,12 @@ public struct AnswerParameters: Sendable, Equatable {
     /// Abstain when a word of the question is in no chunk of the corpus ("JIT" in a corpus that never
     /// says it): whatever the best passage says of the other words, it cannot be about that.
     public var abstainOnUnknownWord = true
+    /// With the sentence model, such a word counts only if at least this share of the question's meaning
+    /// rests on it (ConceptSalience, among the words that tell chunks apart): "tornado" in "is tornado
+    /// faster than fastapi" carries the most, "fires" in "…a worker that mostly fires off thousands of
+    /// HTTP requests" 0.06. (0.5 / 0.75: 7 / 5 of 192 answerable questions wrongly abstained, 43 / 42 of 48
+    /// unanswerable abstained; Tests/QA/README.md.)
+    public var unknownWordSalience = 0.75
     /// An answer-or-abstain model to use instead of the word rules when passages carry their similarity to
     /// the question (`ASKDOCS_ABSTENTION`, scripts/fit_abstention.py). None by default: fitted and measured
     /// leave-one-set-out, it wrongly abstained less (21 → 7 of 204 answerable questions) but abstained on
@@ -62,7 +68,7 @@ public enum AnswerComposer {
         // With similarities, the fitted model weighs all the evidence; without, the word rules decide.
         let model = top.features["similarity"] != nil ? p.abstention : nil
         // A word written as a name, or an identifier (`pool_maxsize`), that the corpus never has.
-        let unknownWord = !unknownWords(query: query, statistics: statistics).isEmpty
+        let unknownWord = !unknownWords(query: query, statistics: statistics, salientAt: p.unknownWordSalience).isEmpty
         let unknownName = p.abstainOnUnknownWord && (!absentIdentifiers.isEmpty || unknownWord)
         if unknownName && model == nil { return abstain([], coverage: 0) }
         let topScore = max(top.score, 1e-9)
@@ -424,13 +430,21 @@ public enum AnswerComposer {
     /// a word written as a name ("JIT", "Poetry", "CPython"), or any word once the corpus is large enough
     /// that ordinary English is all in it. ("suits" is in no chunk of a one-post corpus, and tells nothing.)
     /// Numbers and words with digits are left out: "001" is not how a table writes 1.
-    public static func unknownWords(query: AnalyzedQuery, statistics: CorpusStatistics) -> [String] {
-        let large = statistics.chunkCount >= largeCorpusChunks
-        return query.concepts.filter { concept in
-            !concept.label.contains(where: \.isNumber)
-                && (isWrittenAsName(concept.label, in: query.text) || large && !isEnglish(concept.label, query: query))
+    public static func unknownWords(query: AnalyzedQuery, statistics: CorpusStatistics,
+                                    salientAt share: Double = AnswerParameters.default.unknownWordSalience) -> [String] {
+        let absent = query.concepts.indices.filter { i in
+            let concept = query.concepts[i]
+            return !concept.label.contains(where: \.isNumber)
                 && !TypoCorrector.isQuotedAlone(concept.label, in: query.text)
                 && statistics.holdsNone(of: concept)
+        }
+        // The sentence model tells a missing thing from the asker's own words: what the question rests on.
+        if let salience = query.salience, salience.count == query.concepts.count {
+            return absent.filter { salience[$0] >= share }.map { query.concepts[$0].label }
+        }
+        let large = statistics.chunkCount >= largeCorpusChunks
+        return absent.map { query.concepts[$0] }.filter { concept in
+            isWrittenAsName(concept.label, in: query.text) || large && !isEnglish(concept.label, query: query)
         }.map(\.label)
     }
 

@@ -39,17 +39,21 @@ public enum ConceptSalience {
     }
 
     /// Each concept's salience in 0...1: one minus the cosine of the question's vector with the vector of
-    /// the question without it, over the largest such change among the concepts (so the concept that
-    /// carries most is 1). `variants[i]` nil: concept i keeps 1. Vectors are unit length.
-    public static func weights(question: [Float], variants: [[Float]?]) -> [Double] {
+    /// the question without it, over the largest such change among the `telling` concepts (so the telling
+    /// concept that carries most is 1). A word in half the chunks or more tells nothing here, however much
+    /// the model leans on it: "celery" in a question put to Celery's docs is their subject, not the
+    /// question's. `variants[i]` nil: concept i keeps 1. Vectors are unit length.
+    public static func weights(question: [Float], variants: [[Float]?], telling: [Bool]? = nil) -> [Double] {
         let change = variants.map { v -> Double? in
             guard let v, v.count == question.count else { return nil }
             var dot: Float = 0
             for (a, b) in zip(question, v) { dot += a * b }
             return max(0, 1 - Double(dot))
         }
-        let largest = change.compactMap { $0 }.max() ?? 0
+        let isTelling = { (i: Int) -> Bool in telling.map { i < $0.count ? $0[i] : true } ?? true }
+        var largest = change.indices.filter(isTelling).compactMap { change[$0] }.max() ?? 0
+        if largest <= 1e-6 { largest = change.compactMap { $0 }.max() ?? 0 }
         guard largest > 1e-6 else { return [Double](repeating: 1, count: variants.count) }
-        return change.map { $0.map { $0 / largest } ?? 1 }
+        return change.map { $0.map { min(1, $0 / largest) } ?? 1 }
     }
 }

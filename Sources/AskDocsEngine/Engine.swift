@@ -154,6 +154,7 @@ public final class Engine {
             case "nearest": nearestCount = Int(v)
             case "salience": weighsConceptsByMeaning = v != 0
             case "salienceOnAbstention": salienceOnlyOnAbstention = v != 0
+            case "unknownSalience": answerParameters.unknownWordSalience = v
             case "literal": rankingParameters.literalWeight = v
             case "fbDocs": feedbackParameters.documents = Int(v)
             case "fbTerms": feedbackParameters.terms = Int(v)
@@ -362,9 +363,11 @@ public final class Engine {
         }
         // Meaning: the chunks nearest the question join the candidates, whatever words they use.
         let dense = try nearest(to: query.text)
-        if dense != nil, weighsConceptsByMeaning, !salienceOnlyOnAbstention || weighingByMeaningNow,
-           query.concepts.count > 1, let encoder {
-            query.salience = salience(of: query, encoder: encoder)
+        // How much of the meaning each word carries: when the answer by idf would abstain, and when a word
+        // of the question is in no chunk (a missing name, or only the asker's way of putting it?).
+        if dense != nil, weighsConceptsByMeaning, let encoder,
+           !salienceOnlyOnAbstention || weighingByMeaningNow || query.concepts.contains(where: statistics.holdsNone) {
+            query.salience = query.concepts.count > 1 ? salience(of: query, statistics: statistics, encoder: encoder) : [1]
         }
         if let dense {
             let have = Set(candidates.map(\.chunkID))
@@ -400,19 +403,21 @@ public final class Engine {
 
     /// Each concept's share of the question's meaning: the question and its variants without each concept,
     /// embedded in one batch (kept for the last few questions: a follow-up searches its question again).
-    func salience(of query: AnalyzedQuery, encoder: SentenceEncoder) -> [Double] {
-        let key = (query.correctedText ?? query.text) + "\u{1F}" + query.concepts.map(\.label).joined(separator: "\u{1F}")
+    func salience(of query: AnalyzedQuery, statistics: CorpusStatistics, encoder: SentenceEncoder) -> [Double] {
+        let key = "\(statistics.chunkCount)\u{1F}" + (query.correctedText ?? query.text) + "\u{1F}"
+            + query.concepts.map(\.label).joined(separator: "\u{1F}")
         if let known = recentSalience.first(where: { $0.key == key }) { return known.weights }
         let variants = ConceptSalience.variants(of: query)
-        let texts = [query.correctedText ?? query.text] + variants.compactMap { $0 }
-        let vectors = encoder.embed(texts)
+        let vectors = encoder.embed([query.correctedText ?? query.text] + variants.compactMap { $0 })
         var next = 1
         let variantVectors = variants.map { v -> [Float]? in
             guard v != nil, next < vectors.count else { return nil }
             defer { next += 1 }
             return vectors[next]
         }
-        let weights = ConceptSalience.weights(question: vectors[0], variants: variantVectors)
+        // Telling: in fewer than half the chunks (BM25's idf above its floor), or in none.
+        let telling = query.concepts.map { statistics.idf(ofPhrase: $0.terms.first?.stems ?? []) > 0.01 }
+        let weights = ConceptSalience.weights(question: vectors[0], variants: variantVectors, telling: telling)
         recentSalience = [(key, weights)] + recentSalience.prefix(7)
         return weights
     }
@@ -440,7 +445,8 @@ public final class Engine {
         let first = try answer(question, searching: searched)
         // About to say "I couldn't find that": weigh the question's words by the meaning they carry and
         // look again (a question worded unlike the docs has rare words that say little).
-        guard first.answer.abstained, weighsConceptsByMeaning, salienceOnlyOnAbstention, encoder != nil else { return first }
+        guard first.answer.abstained, first.search.query.salience == nil, weighsConceptsByMeaning,
+              salienceOnlyOnAbstention, encoder != nil else { return first }
         weighingByMeaningNow = true
         defer { weighingByMeaningNow = false }
         return try answer(question, searching: searched)

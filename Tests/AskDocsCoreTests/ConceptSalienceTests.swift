@@ -41,6 +41,35 @@ import Testing
         #expect(ConceptSalience.weights(question: question, variants: [[1, 0, 0], [1, 0, 0]]) == [1, 1])
     }
 
+    @Test func theCorpusOwnSubjectDoesNotSetTheScale() {
+        // "celery" asked of Celery's docs moves the question most, but is in every chunk: the others are
+        // measured against the telling concept that moves it most, and it is capped at 1.
+        let question: [Float] = [1, 0, 0]
+        let variants: [[Float]?] = [[0.6, 0.8, 0], [0.9, 0.43589, 0], [0.95, 0.31225, 0]]
+        let w = ConceptSalience.weights(question: question, variants: variants, telling: [false, true, true])
+        #expect(w[0] == 1)
+        #expect(w[1] == 1)
+        #expect(abs(w[2] - 0.5) < 1e-4)
+        // No telling concept moved it: the scale is all of them.
+        let none = ConceptSalience.weights(question: question, variants: variants, telling: [false, false, false])
+        #expect(none[0] == 1 && abs(none[1] - 0.25) < 1e-4)
+    }
+
+    @Test func aWordNoChunkHoldsIsAMissingThingOnlyIfTheQuestionRestsOnIt() {
+        var q = QueryAnalyzer.analyze("is tornado faster than fastapi")
+        let stems = Set(q.concepts.flatMap { $0.terms.flatMap(\.stems) })
+        let df = Dictionary(uniqueKeysWithValues: stems.map { ($0, $0.hasPrefix("tornado") ? 0 : 4) })
+        let stats = CorpusStatistics(chunkCount: 24, averageChunkTokens: 40, documentFrequency: df)
+        // Words alone, a small corpus: a lower-case word is not taken for a name.
+        #expect(AnswerComposer.unknownWords(query: q, statistics: stats).isEmpty)
+        let tornado = try! #require(q.concepts.firstIndex { $0.label == "tornado" })
+        q.salience = q.concepts.indices.map { $0 == tornado ? 1 : 0.4 }
+        #expect(AnswerComposer.unknownWords(query: q, statistics: stats) == ["tornado"])
+        // The asker's own word for something ("…mostly fires off thousands of requests"): not a missing thing.
+        q.salience = q.concepts.indices.map { $0 == tornado ? 0.06 : 1 }
+        #expect(AnswerComposer.unknownWords(query: q, statistics: stats).isEmpty)
+    }
+
     @Test func coverageCountsTheWordsThatCarryTheMeaning() {
         var q = QueryAnalyzer.analyze("delay vs apply_async actual difference")
         let df = Dictionary(uniqueKeysWithValues: q.concepts.flatMap { $0.terms.flatMap(\.stems) }.map { ($0, 3) })

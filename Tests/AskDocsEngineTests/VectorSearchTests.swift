@@ -94,6 +94,11 @@ struct VectorSearchTests {
         let byLabel = Dictionary(uniqueKeysWithValues: zip(outcome.query.concepts.map(\.label), salience))
         #expect(byLabel["apply_async"]! > byLabel["actual"]!)
         #expect(byLabel["apply_async"]! > byLabel["vs"]!)
+        // A word no chunk holds is weighed by meaning on the first pass: is it what the question is about?
+        let absent = try engine.search("does apply_async accept a zorblax option", limit: 5)
+        #expect(absent.query.salience?.count == absent.query.concepts.count)
+        engine.weighsConceptsByMeaning = false
+        #expect(try engine.search("does apply_async accept a zorblax option", limit: 5).query.salience == nil)
     }
 
     @Test func thePassStopsBetweenBatchesResumesAndEmbedsOnlyWhatChanged() throws {
