@@ -426,10 +426,11 @@ public enum AnswerComposer {
         return (text, citations)
     }
 
-    /// The question's words that no chunk holds, in none of their variants, where that absence tells:
-    /// a word written as a name ("JIT", "Poetry", "CPython"), or any word once the corpus is large enough
-    /// that ordinary English is all in it. ("suits" is in no chunk of a one-post corpus, and tells nothing.)
-    /// Numbers and words with digits are left out: "001" is not how a table writes 1.
+    /// The question's words that no chunk holds, in none of their variants, where that absence tells. With
+    /// the sentence model's salience: a word the question rests on (at least `share` of its meaning). By
+    /// words alone: a word written as a name ("JIT", "Poetry", "CPython"), or any word once the corpus is
+    /// large enough that ordinary English is all in it. ("suits" is in no chunk of a one-post corpus, and
+    /// tells nothing.) Numbers and words with digits are left out: "001" is not how a table writes 1.
     public static func unknownWords(query: AnalyzedQuery, statistics: CorpusStatistics,
                                     salientAt share: Double = AnswerParameters.default.unknownWordSalience) -> [String] {
         let absent = query.concepts.indices.filter { i in
