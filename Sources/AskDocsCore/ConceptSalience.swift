@@ -50,8 +50,8 @@ public enum ConceptSalience {
             for (a, b) in zip(question, v) { dot += a * b }
             return max(0, 1 - Double(dot))
         }
-        let isTelling = { (i: Int) -> Bool in telling.map { i < $0.count ? $0[i] : true } ?? true }
-        var largest = change.indices.filter(isTelling).compactMap { change[$0] }.max() ?? 0
+        let counted = change.indices.filter { i in telling.map { i >= $0.count || $0[i] } ?? true }
+        var largest = counted.compactMap { change[$0] }.max() ?? 0
         if largest <= 1e-6 { largest = change.compactMap { $0 }.max() ?? 0 }
         guard largest > 1e-6 else { return [Double](repeating: 1, count: variants.count) }
         return change.map { $0.map { min(1, $0 / largest) } ?? 1 }

@@ -80,7 +80,6 @@ public final class Engine {
     /// Whether concepts weigh by meaning only when the answer by idf would abstain (measured: weighing
     /// every question so doubles p50, Tests/QA/README.md).
     public var salienceOnlyOnAbstention = true
-    var weighingByMeaningNow = false
     /// Keeps each passage's fusion features in its `features` ("f.<name>"), for fitting the weights.
     public var keepsFusionFeatures = false
     /// The index's vectors in memory, with the generation (text and vector commits) they were read at;
@@ -88,7 +87,8 @@ public final class Engine {
     var vectorCache: (generation: String, vectors: ChunkVectors?)?
     /// The last few questions' vectors: a follow-up searches the previous question again (for its
     /// siblings), which should not cost a second pass through the encoder.
-    var recentQuestionVectors: [(text: String, vector: QuantizedVector)] = []
+    /// (`floats`: as the encoder gave it, which ConceptSalience compares its variants with.)
+    var recentQuestionVectors: [(text: String, vector: QuantizedVector, floats: [Float])] = []
     var recentSalience: [(key: String, weights: [Double])] = []
 
     /// Opens (creating if needed) the index at `indexPath` for the corpus at `corpusPath` (nil: the folder
@@ -324,11 +324,13 @@ public final class Engine {
         return try search(query, limit: limit)
     }
 
-    public func search(_ query: AnalyzedQuery, limit: Int) throws -> SearchOutcome {
-        try reportingDamage { try rankedSearch(query, limit: limit) }
+    /// `weighingByMeaning`: weigh every concept by its share of the meaning (ConceptSalience), as an answer
+    /// about to abstain is searched again; otherwise only a question with a word no chunk holds is.
+    public func search(_ query: AnalyzedQuery, limit: Int, weighingByMeaning: Bool = false) throws -> SearchOutcome {
+        try reportingDamage { try rankedSearch(query, limit: limit, weighingByMeaning: weighingByMeaning) }
     }
 
-    func rankedSearch(_ query: AnalyzedQuery, limit: Int) throws -> SearchOutcome {
+    func rankedSearch(_ query: AnalyzedQuery, limit: Int, weighingByMeaning: Bool) throws -> SearchOutcome {
         var query = query
         var statistics = try index.statistics(for: Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }))
         try countWordsStemmedOtherwise(query, in: &statistics)
@@ -366,7 +368,7 @@ public final class Engine {
         // How much of the meaning each word carries: when the answer by idf would abstain, and when a word
         // of the question is in no chunk (a missing name, or only the asker's way of putting it?).
         if dense != nil, weighsConceptsByMeaning, let encoder,
-           !salienceOnlyOnAbstention || weighingByMeaningNow || query.concepts.contains(where: statistics.holdsNone) {
+           !salienceOnlyOnAbstention || weighingByMeaning || query.concepts.contains(where: statistics.holdsNone) {
             query.salience = query.concepts.count > 1 ? salience(of: query, statistics: statistics, encoder: encoder) : [1]
         }
         if let dense {
@@ -408,8 +410,12 @@ public final class Engine {
             + query.concepts.map(\.label).joined(separator: "\u{1F}")
         if let known = recentSalience.first(where: { $0.key == key }) { return known.weights }
         let variants = ConceptSalience.variants(of: query)
-        let vectors = encoder.embed([query.correctedText ?? query.text] + variants.compactMap { $0 })
-        var next = 1
+        let text = query.correctedText ?? query.text
+        // The question's own vector is usually the one the nearest-chunk scan just computed.
+        let known = recentQuestionVectors.first { $0.text == text }?.floats
+        let vectors = encoder.embed((known == nil ? [text] : []) + variants.compactMap { $0 })
+        let question = known ?? vectors[0]
+        var next = known == nil ? 1 : 0
         let variantVectors = variants.map { v -> [Float]? in
             guard v != nil, next < vectors.count else { return nil }
             defer { next += 1 }
@@ -417,7 +423,7 @@ public final class Engine {
         }
         // Telling: in fewer than half the chunks (BM25's idf above its floor), or in none.
         let telling = query.concepts.map { statistics.idf(ofPhrase: $0.terms.first?.stems ?? []) > 0.01 }
-        let weights = ConceptSalience.weights(question: vectors[0], variants: variantVectors, telling: telling)
+        let weights = ConceptSalience.weights(question: question, variants: variantVectors, telling: telling)
         recentSalience = [(key, weights)] + recentSalience.prefix(7)
         return weights
     }
@@ -432,7 +438,7 @@ public final class Engine {
         } else {
             guard let vector = encoder.embed([text]).first else { return nil }
             question = QuantizedVector(vector)
-            recentQuestionVectors = [(text, question)] + recentQuestionVectors.prefix(7)
+            recentQuestionVectors = [(text, question, vector)] + recentQuestionVectors.prefix(7)
         }
         return (question, vectors, vectors.nearest(to: question, k: nearestCount))
     }
@@ -442,19 +448,19 @@ public final class Engine {
     /// outcome's query shows what was searched).
     public func ask(_ question: String, history: [ConversationTurn] = []) throws -> (answer: Answer, search: SearchOutcome) {
         let searched = try standalone(question, history: history)
-        let first = try answer(question, searching: searched)
+        let first = try answer(question, searching: searched, weighingByMeaning: false)
         // About to say "I couldn't find that": weigh the question's words by the meaning they carry and
         // look again (a question worded unlike the docs has rare words that say little).
         guard first.answer.abstained, first.search.query.salience == nil, weighsConceptsByMeaning,
               salienceOnlyOnAbstention, encoder != nil else { return first }
-        weighingByMeaningNow = true
-        defer { weighingByMeaningNow = false }
-        return try answer(question, searching: searched)
+        return try answer(question, searching: searched, weighingByMeaning: true)
     }
 
-    func answer(_ question: String, searching searched: String) throws -> (answer: Answer, search: SearchOutcome) {
+    func answer(_ question: String, searching searched: String,
+                weighingByMeaning: Bool) throws -> (answer: Answer, search: SearchOutcome) {
         // Twenty passages: a comparison may need the entries of both names compared.
-        let outcome = try search(searched, limit: max(answerParameters.passagesToRead, 20))
+        let outcome = try search(QueryAnalyzer.analyze(searched), limit: max(answerParameters.passagesToRead, 20),
+                                 weighingByMeaning: weighingByMeaning)
         // The chunk after each passage read: where the example a sentence announces ("…like this:") is.
         var following: [Int64: Candidate] = [:]
         try reportingDamage {
