@@ -254,6 +254,26 @@ enum TextAnchor {
         #expect(!a.text.contains("secrets module"))
     }
 
+    /// A short quote reads back one sentence into its paragraph, where its reason often is; a long one, or
+    /// one opening its paragraph, does not.
+    @Test func aShortQuoteReadsBackIntoItsParagraph() {
+        let reason = "The event loop only keeps weak references to tasks."
+        let a = Self.answer("Why do my fire-and-forget tasks sometimes vanish before they finish?",
+                            "Wrap a coroutine to schedule it soon.\n\n" + reason + " A fire-and-forget task that "
+                            + "isn't referenced elsewhere may vanish at any time, even before it finishes.")
+        #expect(a.text.hasPrefix(reason), "\(a.text)")
+        #expect(!a.text.contains("Wrap a coroutine"))
+        let opening = Self.answer("Why do my fire-and-forget tasks sometimes vanish before they finish?",
+                                  "Wrap a coroutine to schedule it soon.\n\nA fire-and-forget task that isn't "
+                                  + "referenced elsewhere may vanish at any time, even before it finishes.")
+        #expect(opening.text.hasPrefix("A fire-and-forget task"), "\(opening.text)")
+        let long = String(repeating: "and a task that finishes early frees its memory for the other tasks, ", count: 4) + "too."
+        let full = Self.answer("Why do my fire-and-forget tasks sometimes vanish before they finish?",
+                               reason + " A fire-and-forget task that isn't referenced elsewhere may vanish at any "
+                               + "time, even before it finishes, " + long)
+        #expect(!full.text.hasPrefix(reason), "\(full.text)")
+    }
+
     /// Code answers "how do I"; for a "why" question an explanation beats a code block full of the words.
     @Test func codeIsNotTheAnswerToAWhyQuestion() {
         let q = QueryAnalyzer.analyze("why use a deque instead of a list for popping the first element?")
