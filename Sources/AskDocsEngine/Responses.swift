@@ -136,9 +136,12 @@ public struct AskResponse: Sendable, Codable, Equatable {
 }
 
 public enum JSONOutput {
+    /// Keys sorted: the same answer is the same bytes in every process (Foundation's encoder otherwise
+    /// writes them in its dictionaries' order, which changes from one run to the next).
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
+            : [.withoutEscapingSlashes, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
