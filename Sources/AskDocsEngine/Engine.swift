@@ -332,6 +332,12 @@ public final class Engine {
 
     func rankedSearch(_ query: AnalyzedQuery, limit: Int, weighingByMeaning: Bool) throws -> SearchOutcome {
         var query = query
+        // The question's vector is computed while its words are searched, when nothing else in this
+        // process is searching: the two share nothing, and a lone question leaves a core idle. Under load
+        // (the server's readers) every core is already busy, and the hand-off only costs.
+        let searching = Self.searchesInFlight.withLock { n -> Int in n += 1; return n }
+        defer { Self.searchesInFlight.withLock { $0 -= 1 } }
+        let pendingVector = searching == 1 ? try questionVectorInBackground(query.text) : nil
         var statistics = try index.statistics(for: Set(query.concepts.flatMap { $0.terms.flatMap(\.stems) }))
         try countWordsStemmedOtherwise(query, in: &statistics)
         query.englishWords = englishWords(of: query, statistics: statistics)
@@ -364,7 +370,7 @@ public final class Engine {
             searched = expression
         }
         // Meaning: the chunks nearest the question join the candidates, whatever words they use.
-        let dense = try nearest(to: query.text)
+        let dense = try nearest(to: query.text, pending: pendingVector)
         // How much of the meaning each word carries: when the answer by idf would abstain, and when a word
         // of the question is in no chunk (a missing name, or only the asker's way of putting it?).
         if dense != nil, weighsConceptsByMeaning, let encoder,
@@ -428,15 +434,30 @@ public final class Engine {
         return weights
     }
 
+    static let searchesInFlight = LockedValue(0)
+
+    /// The question's vector, being computed on another thread; nil when `nearest` will not need one
+    /// (no vectors, or the vector of this text is at hand).
+    func questionVectorInBackground(_ text: String) throws -> PendingVector? {
+        guard nearestCount > 0, !recentQuestionVectors.contains(where: { $0.text == text }),
+              try readyVectors() != nil, let encoder else { return nil }
+        let pending = PendingVector()
+        DispatchQueue.global(qos: .userInitiated).async {
+            pending.finish(encoder.embed([text]).first)
+        }
+        return pending
+    }
+
     /// The question's vector and the chunks nearest it; nil when the index is not fully embedded.
-    func nearest(to text: String) throws -> (question: QuantizedVector, vectors: ChunkVectors,
-                                              nearest: [(id: Int64, similarity: Float)])? {
+    /// `pending`: the vector of `text`, already being computed.
+    func nearest(to text: String, pending: PendingVector? = nil) throws -> (question: QuantizedVector, vectors: ChunkVectors,
+                                                                            nearest: [(id: Int64, similarity: Float)])? {
         guard nearestCount > 0, let vectors = try readyVectors(), let encoder else { return nil }
         let question: QuantizedVector
         if let known = recentQuestionVectors.first(where: { $0.text == text }) {
             question = known.vector
         } else {
-            guard let vector = encoder.embed([text]).first else { return nil }
+            guard let vector = pending.map({ $0.wait() }) ?? encoder.embed([text]).first else { return nil }
             question = QuantizedVector(vector)
             recentQuestionVectors = [(text, question, vector)] + recentQuestionVectors.prefix(7)
         }
@@ -592,3 +613,21 @@ public final class Engine {
         return out
     }
 }
+
+/// A vector computed on another thread, waited for where it is needed.
+final class PendingVector: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let value = LockedValue<[Float]?>(nil)
+
+    func finish(_ vector: [Float]?) {
+        value.withLock { $0 = vector }
+        done.signal()
+    }
+
+    func wait() -> [Float]? {
+        done.wait()
+        done.signal()  // a second wait returns at once
+        return value.withLock { $0 }
+    }
+}
+

@@ -57,6 +57,28 @@ struct VectorSearchTests {
         #expect(try engine.search(question, limit: 5).passages.isEmpty)
     }
 
+    /// A lone question's vector is computed on another thread while its words are searched; a search that
+    /// runs beside another computes it in line. Both give the same vector, so the same passages.
+    @Test func theQuestionsVectorFromAnotherThreadIsTheSameAsInLine() throws {
+        let dir = Self.corpus()
+        let engine = try Engine(indexPath: Scratch.path("index", suffix: ".sqlite").path, corpusPath: dir.path)
+        _ = try engine.reindex()
+        _ = try engine.embedVectors()
+        let question = "let colleagues on my LAN open it"
+        let pending = try #require(try engine.questionVectorInBackground(question))
+        let inLine = try #require(engine.encoder?.embed([question]).first)
+        #expect(pending.wait() == inLine)
+        #expect(pending.wait() == inLine, "a second wait returns the same vector")
+        let alone = try engine.search(question, limit: 5).passages.map(\.candidate.chunkID)
+        // Another search in flight: the vector is computed in line (and now comes from the recent ones).
+        Engine.searchesInFlight.withLock { $0 += 1 }
+        defer { Engine.searchesInFlight.withLock { $0 -= 1 } }
+        engine.recentQuestionVectors = []
+        let beside = try engine.search(question, limit: 5).passages.map(\.candidate.chunkID)
+        #expect(alone == beside && !alone.isEmpty)
+        #expect(try engine.questionVectorInBackground(question) == nil, "a vector at hand is not computed again")
+    }
+
     /// Words that are rare in the corpus but say little ("vs", "actual", "difference") no longer make a
     /// question abstain: about to, the engine weighs each word by how much of the question's meaning it
     /// carries and looks again.
