@@ -182,6 +182,18 @@ public enum AnswerComposer {
 
         var picked = [best]
         let bestStems = Set(best.stemmed.stems)
+        // The quote's first (step -1) or last (+1) sentence in the best one's passage, and the sentence of
+        // that passage beside it on that side: what every reading on or back below extends the quote with.
+        func beside(_ step: Int) -> (edge: (ScoredSentence, AnswerUnit, [Double], stemmed: StemmedText),
+                                     next: (ScoredSentence, AnswerUnit, [Double], stemmed: StemmedText))? {
+            let own = picked.filter { $0.0.passageIndex == best.0.passageIndex }
+            guard let edge = step < 0 ? own.min(by: { $0.1.ordinal < $1.1.ordinal })
+                                      : own.max(by: { $0.1.ordinal < $1.1.ordinal }),
+                  let next = considered.first(where: {
+                      $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == edge.1.ordinal + step
+                  }) else { return nil }
+            return (edge, next)
+        }
         if best.1.kind == .prose {
             // The best eight of the first sentence's own passage: other passages' sentences, however many
             // score in between, are never added.
@@ -220,13 +232,8 @@ public enum AnswerComposer {
         // so on back while that one points back too ("…coerced to strings. As a result of this, … That is, …").
         if best.1.kind == .prose {
             for _ in 0..<2 {
-                guard let first = picked.filter({ $0.0.passageIndex == best.0.passageIndex })
-                        .min(by: { $0.1.ordinal < $1.1.ordinal }),
-                      Self.continuesPrevious(first.stemmed),
-                      let before = considered.first(where: {
-                          $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == first.1.ordinal - 1
-                              && $0.1.kind == .prose
-                      }),
+                guard let (first, before) = beside(-1), Self.continuesPrevious(first.stemmed),
+                      before.1.kind == .prose,
                       picked.reduce(0, { $0 + 1 + $1.1.text.count }) + before.1.text.count <= p.maxAnswerCharacters
                 else { break }
                 picked.append(before)
@@ -238,11 +245,7 @@ public enum AnswerComposer {
         if best.1.kind == .prose {
             var length = picked.reduce(-1) { $0 + 1 + $1.1.text.count }
             for _ in 0..<2 {
-                guard let last = picked.filter({ $0.0.passageIndex == best.0.passageIndex })
-                        .max(by: { $0.1.ordinal < $1.1.ordinal }),
-                      let next = considered.first(where: {
-                          $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == last.1.ordinal + 1
-                      }),
+                guard let (_, next) = beside(1),
                       next.1.kind == .prose, Self.continuesPrevious(next.stemmed),
                       length + 1 + next.1.text.count <= p.maxAnswerCharacters else { break }
                 picked.append(next)
@@ -255,12 +258,7 @@ public enum AnswerComposer {
         if best.1.kind == .prose {
             var length = picked.reduce(-1) { $0 + 1 + $1.1.text.count }
             for _ in 0..<3 {
-                guard let last = picked.filter({ $0.0.passageIndex == best.0.passageIndex })
-                        .max(by: { $0.1.ordinal < $1.1.ordinal }),
-                      last.1.text.hasSuffix("?"),
-                      let next = considered.first(where: {
-                          $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == last.1.ordinal + 1
-                      }),
+                guard let (last, next) = beside(1), last.1.text.hasSuffix("?"),
                       next.1.kind == .prose, next.1.paragraph == last.1.paragraph,
                       length + 1 + next.1.text.count <= p.maxAnswerCharacters else { break }
                 picked.append(next)
@@ -274,10 +272,7 @@ public enum AnswerComposer {
         let quoted = picked.reduce(-1) { $0 + 1 + $1.1.text.count }
         if best.1.kind == .prose, quoted < p.continueBelowCharacters,
            !picked.contains(where: { Self.continuesPrevious($0.stemmed) }),
-           let first = picked.filter({ $0.0.passageIndex == best.0.passageIndex }).min(by: { $0.1.ordinal < $1.1.ordinal }),
-           let before = considered.first(where: {
-               $0.0.passageIndex == best.0.passageIndex && $0.1.ordinal == first.1.ordinal - 1
-           }),
+           let (first, before) = beside(-1),
            before.1.kind == .prose, before.1.paragraph == first.1.paragraph,
            quoted + 1 + before.1.text.count <= p.maxAnswerCharacters {
             picked.append(before)

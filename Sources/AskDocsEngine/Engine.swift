@@ -630,4 +630,3 @@ final class PendingVector: Sendable {
         return value.withLock { $0 }
     }
 }
-
