@@ -158,7 +158,13 @@ public enum AnswerComposer {
         // the correction: otherwise the question's own word is in no chunk, and the answer is about the
         // rest of it.
         let evidenceConcepts = Set(bestPassage.matchedConcepts)
-        let unsupportedCorrection = query.corrections.contains(where: { !evidenceConcepts.contains($0.readAs) })
+        // The corpus itself says the reading of a misspelt word of its subject ("celry" put to Celery's
+        // docs): a word in half the chunks or more, whether or not the best passage repeats it.
+        let unsupportedCorrection = query.corrections.contains { correction in
+            guard !evidenceConcepts.contains(correction.readAs) else { return false }
+            let concept = query.concepts.first { $0.label == correction.readAs }
+            return concept.map { statistics.idf(ofPhrase: $0.terms.first?.stems ?? []) > 0.01 } ?? true
+        }
         abstentionEvidence = AbstentionEvidence(
             coverageMargin: evidence - threshold, topSimilarity: top.features["similarity"] ?? 0,
             bestSimilarity: reading.compactMap { $0.features["similarity"] }.max() ?? 0,

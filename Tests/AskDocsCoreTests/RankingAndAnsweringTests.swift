@@ -484,6 +484,24 @@ enum TextAnchor {
         #expect(!AnswerComposer.compose(question: q.text, query: q, passages: both, statistics: stats).abstained)
     }
 
+    /// A misspelt word of the corpus' subject ("celry" put to Celery's docs, in most chunks) needs no
+    /// passage to say it: the corpus does. The same correction to a rare word still needs its evidence.
+    @Test func aCorrectionToTheCorpusSubjectNeedsNoPassageToSayIt() {
+        let q = QueryAnalyzer.analyze("how do i purge every pending task so the celry workers stop?",
+                                      readingAs: [Correction(word: "celry", readAs: "celery")])
+        let cand = Candidate(chunkID: 1, source: "faq.html", title: "FAQ", headingPath: ["Purging"], anchor: nil,
+                             kind: .prose, text: "To purge every pending task from the queue, use the purge command.",
+                             indexScore: 1)
+        var subject = Self.stats(for: q, chunks: 50)
+        subject.documentFrequency["celeri"] = 40
+        subject.documentFrequency[Stemmer.stem("celery")] = 40
+        let ranked = PassageRanker.rank([cand], for: q, statistics: subject)
+        #expect(!AnswerComposer.compose(question: q.text, query: q, passages: ranked, statistics: subject).abstained)
+        let rare = Self.stats(for: q, chunks: 50)
+        let rankedRare = PassageRanker.rank([cand], for: q, statistics: rare)
+        #expect(AnswerComposer.compose(question: q.text, query: q, passages: rankedRare, statistics: rare).abstained)
+    }
+
     /// "This is also known as UPSERT" holds the rare word, the sentence before it the answer: the two are
     /// scored as one statement, and the answer opens on the sentence "this" stands for.
     @Test func aSentenceOpeningOnThisBringsTheOneBefore() {
