@@ -247,6 +247,30 @@ public enum QueryAnalyzer {
         return out
     }
 
+    /// Words the question joins with hyphens ("better-sqlite3", "sqlite-vec", "commit-msg"), each as its
+    /// words: a tool's or package's name when a part of it is not a word of the language (the caller
+    /// asks the dictionary), and then the corpus either has those words as a run or does not have it.
+    /// Options ("--no-verify") are written the same way and read the same. A UUID or a hash pasted from an
+    /// error ("97de6f3f-ea67-…") is the asker's data, not a name: a part of hex digits with a digit in it.
+    public static func hyphenatedWords(in question: String) -> [[String]] {
+        var out: [[String]] = []
+        for piece in question.split(whereSeparator: { $0.isWhitespace || "()[]{},;:!?\"'`=<>/\\|".contains($0) }) {
+            let trimmed = piece.trimmingCharacters(in: CharacterSet(charactersIn: ".-*"))
+            guard trimmed.contains("-"), !trimmed.contains(where: { $0 == "_" || $0 == "." }) else { continue }
+            let words = Tokenizer.words(trimmed)
+            if words.contains(where: { $0.allSatisfy(\.isHexDigit) && $0.contains(where: \.isNumber) }) { continue }
+            if words.count >= 2, !out.contains(words) { out.append(words) }
+        }
+        return out
+    }
+
+    /// English prefixes written with a hyphen, a closed class: "non-async" and "pre-fork" describe, they
+    /// do not name.
+    public static let hyphenPrefixes: Set<String> = [
+        "non", "pre", "post", "re", "un", "co", "de", "anti", "auto", "multi", "semi", "sub", "super", "self",
+        "cross", "inter", "intra", "over", "under", "mid", "pseudo", "quasi", "ex", "meta", "micro", "mini", "bi",
+    ]
+
     /// Names of two or more capitalised words the question writes mid-sentence ("Entity Framework Core",
     /// "Amazon RDS" is not: RDS is in capitals), each as its words: a product's name, which the corpus
     /// either has as such a run of words or does not have.

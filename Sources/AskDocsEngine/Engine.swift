@@ -509,15 +509,24 @@ public final class Engine {
         return FollowUpResolver.resolve(question, previous: previous, alternatives: earlier.alternatives)
     }
 
-    /// The identifiers and capitalised names the question writes that no chunk holds as a run of words
+    /// The identifiers and names the question writes that no chunk holds as a run of words
     /// (`pool_maxsize` of another library's API asked of the standard library's docs, "Entity Framework
-    /// Core" asked of SQLite's), as the question's words.
+    /// Core" or "better-sqlite3" asked of SQLite's), as the question's words. A hyphenated word counts as
+    /// a name only when the dictionary rejects its last part, the head of the compound: "read-only" and
+    /// "zero-downtime" are English however the corpus writes them, "Postgres-style" is a style, and
+    /// "non-async" is not async.
     public func absentIdentifiers(in question: String) throws -> [String] {
         try reportingDamage {
-            try QueryAnalyzer.identifiers(in: question).filter { try !index.containsPhrase($0) }
+            let hyphenatedNames = QueryAnalyzer.hyphenatedWords(in: question).filter { words in
+                guard let head = words.last, head.contains(where: \.isLetter),
+                      !QueryAnalyzer.hyphenPrefixes.contains(words[0]) else { return false }
+                return spellChecker.accepts(head) == false
+            }
+            return try QueryAnalyzer.identifiers(in: question).filter { try !index.containsPhrase($0) }
                 .map { $0.joined(separator: "_") }
                 + QueryAnalyzer.namePhrases(in: question).filter { try !index.containsPhrase($0) }
                     .map { $0.joined(separator: " ") }
+                + hyphenatedNames.filter { try !index.containsPhrase($0) }.map { $0.joined(separator: "-") }
         }
     }
 

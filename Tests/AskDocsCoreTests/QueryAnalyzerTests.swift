@@ -142,6 +142,16 @@ import Testing
                 == [["argument", "clinic"], ["django", "rest", "framework"]])
     }
 
+    /// Hyphenated words as their words, for the engine to ask the dictionary about their head; options
+    /// read the same, and a UUID or hash is data.
+    @Test func hyphenatedWordsAreTheirWords() {
+        #expect(QueryAnalyzer.hyphenatedWords(in: "With better-sqlite3 in Node.js, or sqlite-vec?")
+                == [["better", "sqlite3"], ["sqlite", "vec"]])
+        #expect(QueryAnalyzer.hyphenatedWords(in: "git push --force-with-lease (a read-only copy)")
+                == [["force", "with", "lease"], ["read", "only"]])
+        #expect(QueryAnalyzer.hyphenatedWords(in: "task 97de6f3f-ea67-4517 on 2024-03-01, my_job-2.py").isEmpty)
+    }
+
     /// Everyday developer words reach the words documentation uses for them, and "store" is not a shop.
     @Test func developerVocabulary() {
         let grab = QueryAnalyzer.analyze("how do I grab the most frequent words")

@@ -195,6 +195,19 @@ import Testing
         #expect(!(try engine.ask("is flask_sqlalchemy an extension?").answer.abstained))
     }
 
+    /// A hyphenated word whose head the dictionary rejects is a name ("better-sqlite3", a Node package):
+    /// absent unless the corpus writes its words as a run ("Flask-SQLAlchemy"). One whose head is English
+    /// ("Django-style") is a description, and a UUID pasted from an error is the asker's data.
+    @Test func aHyphenatedNameTheCorpusNeverWritesIsAnAbstention() throws {
+        let engine = try Self.engine()
+        #expect(try engine.absentIdentifiers(in: "how do I use flask with better-sqlite3?") == ["better-sqlite3"])
+        #expect(try engine.ask("how do I use flask with better-sqlite3?").answer.abstained)
+        #expect(try engine.absentIdentifiers(in: "is Flask-SQLAlchemy an extension?").isEmpty)
+        #expect(try engine.absentIdentifiers(in: "does fastapi have a Django-style admin?").isEmpty)
+        #expect(try engine.absentIdentifiers(in: "can flask call it from a non-asgi function?").isEmpty)
+        #expect(try engine.absentIdentifiers(in: "flask says task 97de6f3f-ea67-4517-a21c-d867c61fcb47 failed").isEmpty)
+    }
+
     /// A word whose stem the index spells otherwise (Snowball's and FTS5's Porter disagree on a few) is
     /// counted by FTS5 itself, not taken for a word the corpus lacks.
     @Test func aWordStemmedOtherwiseIsCountedByFTS5() throws {
