@@ -152,7 +152,14 @@ public enum AnswerComposer {
 
         // Evidence: what the best sentence and its passage together say of the question.
         let bestPassage = reading[best.0.passageIndex]
-        let evidence = max(best.0.coverage, min(bestPassage.features["coverage"] ?? 0, best.0.coverage + 0.25))
+        let found = max(best.0.coverage, min(bestPassage.features["coverage"] ?? 0, best.0.coverage + 0.25))
+        // A word no chunk holds that is the asker's English ("run a fastapi app *locally*") is a way of
+        // putting the question no passage can cover: the evidence is judged on the rest of it.
+        let unreachable = query.concepts.indices.filter { i in
+            statistics.holdsNone(of: query.concepts[i]) && isAskersEnglish(query.concepts[i].label, in: query.text)
+        }.map { weights.weights[$0] }.reduce(0, +)
+        let evidence = unreachable > 0 && weights.total > unreachable
+            ? min(1, found * weights.total / (weights.total - unreachable)) : found
         let threshold = p.abstainThreshold(concepts: query.concepts.count)
         // A word read as another ("twine" as "twice") stands for the word asked only if the evidence says
         // the correction: otherwise the question's own word is in no chunk, and the answer is about the
@@ -445,7 +452,8 @@ public enum AnswerComposer {
     }
 
     /// The question's words that no chunk holds, in none of their variants, where that absence tells. With
-    /// the sentence model's salience: a word the question rests on (at least `share` of its meaning). By
+    /// the sentence model's salience: a word the question rests on (at least `share` of its meaning), unless
+    /// an English suffix says it is the asker's wording ("locally"). By
     /// words alone: a word written as a name ("JIT", "Poetry", "CPython"), or any word once the corpus is
     /// large enough that ordinary English is all in it. ("suits" is in no chunk of a one-post corpus, and
     /// tells nothing.) Numbers and words with digits are left out: "001" is not how a table writes 1.
@@ -459,7 +467,8 @@ public enum AnswerComposer {
         }
         // The sentence model tells a missing thing from the asker's own words: what the question rests on.
         if let salience = query.salience, salience.count == query.concepts.count {
-            return absent.filter { salience[$0] >= share }.map { query.concepts[$0].label }
+            return absent.filter { salience[$0] >= share && !isAskersEnglish(query.concepts[$0].label, in: query.text) }
+                .map { query.concepts[$0].label }
         }
         let large = statistics.chunkCount >= largeCorpusChunks
         return absent.map { query.concepts[$0] }.filter { concept in
@@ -492,6 +501,11 @@ public enum AnswerComposer {
     /// saying something, not the name of a thing the corpus lacks (pgvector, etcd).
     static func looksLikeEnglishWord(_ word: String) -> Bool {
         return word.count >= 6 && englishSuffixes.contains { word.hasSuffix($0) }
+    }
+    /// A word built with an English suffix and not written as a name ("locally", "sluggishness"; not
+    /// "Poetry"): however much the question rests on it, it is how the asker puts things.
+    static func isAskersEnglish(_ label: String, in question: String) -> Bool {
+        looksLikeEnglishWord(label) && !isWrittenAsName(label, in: question)
     }
     static let englishSuffixes = ["ly", "ness", "ment", "ful", "less", "ous", "ive", "able", "ible", "tion", "sion",
                                   "ward", "wards", "wise", "way", "ing", "ed"]

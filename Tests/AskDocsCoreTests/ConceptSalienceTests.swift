@@ -70,6 +70,30 @@ import Testing
         #expect(AnswerComposer.unknownWords(query: q, statistics: stats).isEmpty)
     }
 
+    /// A word built with an English suffix ("locally", "sluggishness") that no chunk holds is the asker's
+    /// way of putting it, however much the question rests on it: not a missing thing, and not counted
+    /// against the evidence either, since no passage could cover it. A name the corpus lacks still abstains.
+    @Test func theAskersEnglishIsNeitherAMissingThingNorUncoveredEvidence() {
+        func ask(_ question: String, missing: String, salient: Double = 1) -> (unknown: [String], answer: Answer) {
+            var q = QueryAnalyzer.analyze(question)
+            let df = Dictionary(uniqueKeysWithValues: q.concepts.flatMap { c in c.terms.flatMap(\.stems).map { ($0, c.label == missing ? 0 : 3) } })
+            let stats = CorpusStatistics(chunkCount: 24, averageChunkTokens: 40, documentFrequency: df)
+            q.salience = q.concepts.map { $0.label == missing ? salient : 0.5 }
+            let cand = Candidate(chunkID: 1, source: "post.txt", title: "Post", headingPath: ["Hello World Example"],
+                                 anchor: nil, kind: .prose,
+                                 text: "Run the app with uvicorn main:app --reload and open it in the browser.", indexScore: 1)
+            let ranked = PassageRanker.rank([cand], for: q, statistics: stats)
+            return (AnswerComposer.unknownWords(query: q, statistics: stats),
+                    AnswerComposer.compose(question: question, query: q, passages: ranked, statistics: stats))
+        }
+        let locally = ask("how do i run the app locally", missing: "locally")
+        #expect(locally.unknown.isEmpty)
+        #expect(!locally.answer.abstained, "\(locally.answer.evidenceCoverage)")
+        let gunicorn = ask("how do i run the uvicorn app with Gunicorn", missing: "gunicorn")
+        #expect(gunicorn.unknown == ["gunicorn"])
+        #expect(gunicorn.answer.abstained)
+    }
+
     @Test func coverageCountsTheWordsThatCarryTheMeaning() {
         var q = QueryAnalyzer.analyze("delay vs apply_async actual difference")
         let df = Dictionary(uniqueKeysWithValues: q.concepts.flatMap { $0.terms.flatMap(\.stems) }.map { ($0, 3) })
