@@ -169,8 +169,7 @@ public enum AnswerComposer {
         // docs): a word in half the chunks or more, whether or not the best passage repeats it.
         let unsupportedCorrection = query.corrections.contains { correction in
             guard !evidenceConcepts.contains(correction.readAs) else { return false }
-            let concept = query.concepts.first { $0.label == correction.readAs }
-            return concept.map { statistics.idf(ofPhrase: $0.terms.first?.stems ?? []) > 0.01 } ?? true
+            return query.concepts.first { $0.label == correction.readAs }.map(statistics.tellsChunksApart) ?? true
         }
         abstentionEvidence = AbstentionEvidence(
             coverageMargin: evidence - threshold, topSimilarity: top.features["similarity"] ?? 0,

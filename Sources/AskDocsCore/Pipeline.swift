@@ -157,6 +157,12 @@ public struct CorpusStatistics: Sendable, Equatable {
         concept.terms.allSatisfy { term in term.stems.contains { documentFrequency[$0, default: 0] == 0 } }
     }
 
+    /// Whether the concept can tell chunks apart: in fewer than half of them (BM25's idf above its floor),
+    /// or in none. A word in half the chunks or more is the corpus' subject ("celery" in Celery's docs).
+    public func tellsChunksApart(_ concept: QueryConcept) -> Bool {
+        idf(ofPhrase: concept.terms.first?.stems ?? []) > 0.01
+    }
+
     /// The idf of a term that may be a phrase: as telling as its rarest word ("out of the box" as "box").
     public func idf(ofPhrase stems: [String]) -> Double { stems.map(idf).max() ?? 0 }
     /// Title and heading idf of a phrase: the mean over its words. (Unlike the body's rarest-word rule;

@@ -231,7 +231,7 @@ public enum QueryAnalyzer {
     /// With `wholeName`, every part of a dotted name (`re` of `re.match` is a word of the question's code).
     public static func identifiers(in question: String, wholeName: Bool = false) -> [[String]] {
         var out: [[String]] = []
-        for piece in question.split(whereSeparator: { $0.isWhitespace || "()[]{},;:!?\"'`=<>/\\|".contains($0) }) {
+        for piece in codePieces(of: question) {
             let trimmed = piece.trimmingCharacters(in: CharacterSet(charactersIn: "._-*"))
             guard let first = trimmed.unicodeScalars.first, CharacterSet.letters.contains(first),
                   trimmed.contains(where: { $0 == "_" || $0 == "." }) else { continue }
@@ -247,26 +247,35 @@ public enum QueryAnalyzer {
         return out
     }
 
-    /// Words the question joins with hyphens ("better-sqlite3", "sqlite-vec", "commit-msg"), each as its
-    /// words: a tool's or package's name when a part of it is not a word of the language (the caller
-    /// asks the dictionary), and then the corpus either has those words as a run or does not have it.
-    /// Options ("--no-verify") are written the same way and read the same. A UUID or a hash pasted from an
-    /// error ("97de6f3f-ea67-…") is the asker's data, not a name: a part of hex digits with a digit in it.
+    /// The question split where code names end: at spaces, brackets, quotes and punctuation that no
+    /// identifier, dotted name or hyphenated name holds.
+    static func codePieces(of question: String) -> [Substring] {
+        question.split(whereSeparator: { $0.isWhitespace || "()[]{},;:!?\"'`=<>/\\|".contains($0) })
+    }
+
+    /// Words the question joins with hyphens that may name a tool or package ("better-sqlite3", "sqlite-vec",
+    /// "commit-msg"), each as its words; the caller asks the dictionary about the head, the last part, and
+    /// the corpus whether it has the words as a run. Options ("--no-verify") read the same. Not names: an
+    /// English prefix ("non-async" is not async), a head without letters ("utf-8"), and a UUID or hash
+    /// pasted from an error ("97de6f3f-ea67-…", a part of hex digits with a digit in it).
     public static func hyphenatedWords(in question: String) -> [[String]] {
         var out: [[String]] = []
-        for piece in question.split(whereSeparator: { $0.isWhitespace || "()[]{},;:!?\"'`=<>/\\|".contains($0) }) {
+        for piece in codePieces(of: question) {
             let trimmed = piece.trimmingCharacters(in: CharacterSet(charactersIn: ".-*"))
             guard trimmed.contains("-"), !trimmed.contains(where: { $0 == "_" || $0 == "." }) else { continue }
             let words = Tokenizer.words(trimmed)
-            if words.contains(where: { $0.allSatisfy(\.isHexDigit) && $0.contains(where: \.isNumber) }) { continue }
-            if words.count >= 2, !out.contains(words) { out.append(words) }
+            guard words.count >= 2, let head = words.last, head.contains(where: \.isLetter),
+                  !hyphenPrefixes.contains(words[0]),
+                  !words.contains(where: { $0.allSatisfy(\.isHexDigit) && $0.contains(where: \.isNumber) })
+            else { continue }
+            if !out.contains(words) { out.append(words) }
         }
         return out
     }
 
     /// English prefixes written with a hyphen, a closed class: "non-async" and "pre-fork" describe, they
     /// do not name.
-    public static let hyphenPrefixes: Set<String> = [
+    static let hyphenPrefixes: Set<String> = [
         "non", "pre", "post", "re", "un", "co", "de", "anti", "auto", "multi", "semi", "sub", "super", "self",
         "cross", "inter", "intra", "over", "under", "mid", "pseudo", "quasi", "ex", "meta", "micro", "mini", "bi",
     ]

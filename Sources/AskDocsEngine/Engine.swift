@@ -428,7 +428,7 @@ public final class Engine {
             return vectors[next]
         }
         // Telling: in fewer than half the chunks (BM25's idf above its floor), or in none.
-        let telling = query.concepts.map { statistics.idf(ofPhrase: $0.terms.first?.stems ?? []) > 0.01 }
+        let telling = query.concepts.map(statistics.tellsChunksApart)
         let weights = ConceptSalience.weights(question: question, variants: variantVectors, telling: telling)
         recentSalience = [(key, weights)] + recentSalience.prefix(7)
         return weights
@@ -520,9 +520,7 @@ public final class Engine {
             // The index first: most hyphenated words are in it ("built-in"), and the dictionary costs ~50 ms
             // to load, more than a whole cold `askdocs ask`.
             let hyphenatedNames = try QueryAnalyzer.hyphenatedWords(in: question).filter { words in
-                guard let head = words.last, head.contains(where: \.isLetter),
-                      !QueryAnalyzer.hyphenPrefixes.contains(words[0]), try !index.containsPhrase(words) else { return false }
-                return spellChecker.accepts(head) == false
+                try !index.containsPhrase(words) && spellChecker.accepts(words[words.count - 1]) == false
             }
             return try QueryAnalyzer.identifiers(in: question).filter { try !index.containsPhrase($0) }
                 .map { $0.joined(separator: "_") }
