@@ -3,10 +3,11 @@
 for one or more askdocs binaries side by side, and lists the items on which they differ.
 
     python3 scripts/abstention_probe.py Tests/QA/probes/hyphenated-words.jsonl .build/release/askdocs OTHER_BINARY
-        [--index-dir DIR]
+        [--index-dir DIR] [--max-wrongly-abstained N] [--min-unanswerable-abstained N]
 
 Each folder gets its own index, DIR/<folder with / as _>.sqlite (built on first use, vectors included), so a
-second run, or a second binary, reuses it.
+second run, or a second binary, reuses it. With the two limits (CI), it exits 1 when a binary abstains on more
+answerable questions, or on fewer unanswerable ones, than allowed.
 """
 import argparse, json, os, subprocess, tempfile
 
@@ -14,7 +15,10 @@ ap = argparse.ArgumentParser()
 ap.add_argument("probe")
 ap.add_argument("binaries", nargs="+")
 ap.add_argument("--index-dir", default=os.path.join(tempfile.gettempdir(), "askdocs-probe-indexes"))
+ap.add_argument("--max-wrongly-abstained", type=int)
+ap.add_argument("--min-unanswerable-abstained", type=int)
 args = ap.parse_args()
+failed = []
 os.makedirs(args.index_dir, exist_ok=True)
 items = [json.loads(line) for line in open(args.probe) if line.strip()]
 results = {}
@@ -33,10 +37,19 @@ for binary in args.binaries:
     results[binary] = decided
     answerable = [i for i in items if i["answerable"]]
     unanswerable = [i for i in items if not i["answerable"]]
-    print(f"{binary}: answerable wrongly abstained {sum(decided[i['id']] for i in answerable)} of {len(answerable)}, "
-          f"unanswerable abstained {sum(decided[i['id']] for i in unanswerable)} of {len(unanswerable)}")
+    wrong = sum(decided[i['id']] for i in answerable)
+    caught = sum(decided[i['id']] for i in unanswerable)
+    print(f"{binary}: answerable wrongly abstained {wrong} of {len(answerable)}, "
+          f"unanswerable abstained {caught} of {len(unanswerable)}")
+    if args.max_wrongly_abstained is not None and wrong > args.max_wrongly_abstained:
+        failed.append(f"{binary}: {wrong} answerable questions abstained, more than {args.max_wrongly_abstained}")
+    if args.min_unanswerable_abstained is not None and caught < args.min_unanswerable_abstained:
+        failed.append(f"{binary}: {caught} unanswerable questions abstained, fewer than {args.min_unanswerable_abstained}")
 for item in items:
     seen = [results[b][item["id"]] for b in args.binaries]
     if len(set(seen)) > 1:
         kind = "answerable" if item["answerable"] else "unanswerable"
         print(f"  differs: {item['id']} ({kind}) {['abstains' if s else 'answers' for s in seen]}: {item['question'][:90]}")
+if failed:
+    print("\n".join(failed))
+    raise SystemExit(1)

@@ -153,10 +153,14 @@ public enum AnswerComposer {
         // Evidence: what the best sentence and its passage together say of the question.
         let bestPassage = reading[best.0.passageIndex]
         let found = max(best.0.coverage, min(bestPassage.features["coverage"] ?? 0, best.0.coverage + 0.25))
-        // A word no chunk holds that is the asker's English ("run a fastapi app *locally*") is a way of
+        // A word no chunk holds that is the asker's English ("run a fastapi app *locally*"), and a name of
+        // the asker's own code (`shipment_lines`, whatever words of the corpus it is made of), are ways of
         // putting the question no passage can cover: the evidence is judged on the rest of it.
+        let ownNames = QueryAnalyzer.askersOwnNames(among: query.concepts.map(\.label), in: query.text)
         let unreachable = query.concepts.indices.filter { i in
-            statistics.holdsNone(of: query.concepts[i]) && isAskersEnglish(query.concepts[i].label, in: query.text)
+            let label = query.concepts[i].label
+            return ownNames.contains(label)
+                || statistics.holdsNone(of: query.concepts[i]) && isAskersEnglish(label, in: query.text)
         }.map { weights.weights[$0] }.reduce(0, +)
         let evidence = unreachable > 0 && weights.total > unreachable
             ? min(1, found * weights.total / (weights.total - unreachable)) : found
@@ -455,7 +459,8 @@ public enum AnswerComposer {
     /// an English suffix says it is the asker's wording ("locally"). By
     /// words alone: a word written as a name ("JIT", "Poetry", "CPython"), or any word once the corpus is
     /// large enough that ordinary English is all in it. ("suits" is in no chunk of a one-post corpus, and
-    /// tells nothing.) Numbers and words with digits are left out: "001" is not how a table writes 1.
+    /// tells nothing.) Numbers and words with digits are left out: "001" is not how a table writes 1; so
+    /// are names of the asker's own code (`load_vendor_rows`), which no documentation holds.
     public static func unknownWords(query: AnalyzedQuery, statistics: CorpusStatistics,
                                     salientAt share: Double = AnswerParameters.default.unknownWordSalience) -> [String] {
         let absent = query.concepts.indices.filter { i in
@@ -463,6 +468,7 @@ public enum AnswerComposer {
             return !concept.label.contains(where: \.isNumber)
                 && !TypoCorrector.isQuotedAlone(concept.label, in: query.text)
                 && statistics.holdsNone(of: concept)
+                && !QueryAnalyzer.isAskersOwnName(concept.label, in: query.text)
         }
         // The sentence model tells a missing thing from the asker's own words: what the question rests on.
         if let salience = query.salience, salience.count == query.concepts.count {

@@ -247,6 +247,96 @@ public enum QueryAnalyzer {
         return out
     }
 
+    /// Whether `label` (a concept's label, lower-cased) is a name of the asker's own code, which no
+    /// documentation could hold and whose absence therefore says nothing. In a question that pastes code
+    /// (`json.dumps(payload) in my export_invoice()`): a snake_case name; a CamelCase or hyphenated one
+    /// where it stands as code (called, dotted, declared, in backticks: `MyDescriptor()`, not "MySQL",
+    /// which names a product the same way); a word of a string literal ('Café Noir'). In any question: a
+    /// name written as code right after a possessive ("our payments-api repo", "my task send_email"), and
+    /// the directories of a path to a file (`shopfront/tasks.py`). A plain word ("pandas", "loguru") is
+    /// never one: that is how another product is named.
+    public static func isAskersOwnName(_ label: String, in question: String) -> Bool {
+        askersOwnNames(among: [label], in: question).contains(label)
+    }
+
+    /// Of `labels`, those `isAskersOwnName` holds for, reading the question once.
+    public static func askersOwnNames(among labels: [String], in question: String) -> Set<String> {
+        let wanted = Set(labels)
+        var found = Set<String>()
+        let pastesCode = writesCode(question)
+        if pastesCode { found.formUnion(Tokenizer.words(quotedText(of: question, quotes: ["'", "\""])).filter(wanted.contains)) }
+        let codeSpans = Set(Tokenizer.words(quotedText(of: question, quotes: ["`"])))
+        var previous: [String] = []
+        for piece in question.split(whereSeparator: \.isWhitespace) {
+            let word = piece.trimmingCharacters(in: CharacterSet(charactersIn: "()[]{},;:!?\"'`=<>|"))
+            let possessed = previous.suffix(2).contains { ["my", "our", "your"].contains($0) }
+            let declared = ["class", "def"].contains(previous.last ?? "")
+            previous.append(word.lowercased())
+            if isFilePath(word) { found.formUnion(Tokenizer.words(word).filter(wanted.contains)) }
+            guard pastesCode || possessed else { continue }
+            for part in codePieces(of: word) where isCodeForm(part) {
+                let words = Tokenizer.words(String(part))
+                let standsAsCode = part.contains("_") || possessed || declared || part.contains(".")
+                    || piece.contains("(") || piece.contains("/") || words.allSatisfy(codeSpans.contains)
+                guard standsAsCode else { continue }
+                // Of a dotted name, only the parts written as code: `pandas.read_csv` names pandas.
+                var names = part.split(separator: ".").filter(isCodeForm).map { $0.lowercased() }
+                names += [words.joined(separator: "_"), words.joined(separator: "-"), part.lowercased()]
+                // A hyphenated name is asked as its words ("prune" of `prune-snapshots.py`).
+                if part.contains("-") { names += words }
+                found.formUnion(names.filter(wanted.contains))
+            }
+        }
+        return found
+    }
+
+    /// A path to a file (`tests/test_pricing.py`, `src/LedgerSync.cs`): directories, then a name with an
+    /// extension (a few letters or digits after its last dot).
+    static func isFilePath(_ word: String) -> Bool {
+        guard word.contains("/"), !word.contains("://"), let name = word.split(separator: "/").last,
+              let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
+        let ext = name[name.index(after: dot)...]
+        return (1...5).contains(ext.count) && ext.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            && ext.contains(where: \.isLetter)
+    }
+
+    /// The text between matching `quotes` in the question: from a quote that opens (not after a letter or
+    /// digit) to the same quote closing (not before one), so that apostrophes ("don't", "Session's") open none.
+    static func quotedText(of question: String, quotes: Set<Character>) -> String {
+        let chars = Array(question)
+        func isWordChar(_ i: Int) -> Bool { i >= 0 && i < chars.count && (chars[i].isLetter || chars[i].isNumber) }
+        var out = ""
+        var i = 0
+        while i < chars.count {
+            let q = chars[i]
+            guard quotes.contains(q), !isWordChar(i - 1),
+                  let close = chars[(i + 1)...].indices.first(where: { chars[$0] == q && !isWordChar($0 + 1) })
+            else { i += 1; continue }
+            out += String(chars[(i + 1)..<close]) + " "
+            i = close + 1
+        }
+        return out
+    }
+
+    /// Written as code rather than as a word: snake_case, CamelCase (a capital after a small letter),
+    /// or joined with hyphens.
+    static func isCodeForm(_ piece: Substring) -> Bool {
+        let name = piece.trimmingCharacters(in: CharacterSet(charactersIn: "._-*"))
+        guard name.contains(where: \.isLetter) else { return false }
+        if name.contains("_") || name.contains("-") { return true }
+        return zip(name, name.dropFirst()).contains { $0.isLowercase && $1.isUppercase }
+    }
+
+    /// Whether the question pastes code: a call, an assignment or comparison, backticks, a line break, or
+    /// a path to a file of the asker's. (A bare "name.ext" is not enough: "Node.js" is a product.)
+    static func writesCode(_ question: String) -> Bool {
+        if question.contains("`") || question.contains("=") || question.contains("\n") { return true }
+        if question.range(of: #"[A-Za-z0-9_]\("#, options: .regularExpression) != nil { return true }
+        return question.split(whereSeparator: \.isWhitespace).contains { piece in
+            isFilePath(piece.trimmingCharacters(in: CharacterSet(charactersIn: "()[]{},;:!?\"'`=<>|")))
+        }
+    }
+
     /// The question split where code names end: at spaces, brackets, quotes and punctuation that no
     /// identifier, dotted name or hyphenated name holds.
     static func codePieces(of question: String) -> [Substring] {
@@ -302,9 +392,35 @@ public enum QueryAnalyzer {
         return out
     }
 
+    /// A character escape pasted from code or output ("'\ufeffid'", "\x00") written as documentation
+    /// names the character, "U+FEFF id": the tokenizer would otherwise glue the escape's digits to the word
+    /// after it and ask the corpus for "ufeffid", which no text says.
+    static func spellingOutCharacterEscapes(_ text: String) -> String {
+        guard text.contains("\\") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let slash = rest.firstIndex(of: "\\") {
+            out += rest[..<slash]
+            let after = rest[rest.index(after: slash)...]
+            let digits = ["u": 4, "U": 8, "x": 2][after.first.map(String.init) ?? ""]
+            if let digits, after.dropFirst().prefix(digits).count == digits,
+               after.dropFirst().prefix(digits).allSatisfy(\.isHexDigit) {
+                var hex = String(after.dropFirst().prefix(digits)).uppercased()
+                while hex.count > 4, hex.hasPrefix("0") { hex.removeFirst() }
+                if hex.count < 4 { hex = String(repeating: "0", count: 4 - hex.count) + hex }
+                out += " U+\(hex) "
+                rest = after.dropFirst(1 + digits)
+            } else {
+                out += "\\"
+                rest = after
+            }
+        }
+        return out + rest
+    }
+
     public static func analyze(_ question: String) -> AnalyzedQuery {
         // Only a bounded prefix is analysed: a 10 KB paste is a query, not a document.
-        let bounded = question.count > 2_000 ? String(question.prefix(2_000)) : question
+        let bounded = spellingOutCharacterEscapes(question.count > 2_000 ? String(question.prefix(2_000)) : question)
         let raw = Tokenizer.words(bounded)
         let lower = bounded.lowercased()
         let answerType = questionType(of: bounded, raw: raw, lower: lower)

@@ -427,8 +427,10 @@ public final class Engine {
             defer { next += 1 }
             return vectors[next]
         }
-        // Telling: in fewer than half the chunks (BM25's idf above its floor), or in none.
-        let telling = query.concepts.map(statistics.tellsChunksApart)
+        // Telling: in fewer than half the chunks (BM25's idf above its floor), or in none, and not a name
+        // the asker made up (`sales_2024.csv`), however much the model leans on it.
+        let ownNames = QueryAnalyzer.askersOwnNames(among: query.concepts.map(\.label), in: query.text)
+        let telling = query.concepts.map { statistics.tellsChunksApart($0) && !ownNames.contains($0.label) }
         let weights = ConceptSalience.weights(question: question, variants: variantVectors, telling: telling)
         recentSalience = [(key, weights)] + recentSalience.prefix(7)
         return weights
@@ -514,18 +516,22 @@ public final class Engine {
     /// Core" or "better-sqlite3" asked of SQLite's), as the question's words. A hyphenated word counts as
     /// a name only when the dictionary rejects its last part, the head of the compound: "read-only" and
     /// "zero-downtime" are English however the corpus writes them, "Postgres-style" is a style, and
-    /// "non-async" is not async.
+    /// "non-async" is not async. Names of the asker's own code (`QueryAnalyzer.isAskersOwnName`) never count.
     public func absentIdentifiers(in question: String) throws -> [String] {
         try reportingDamage {
             // The index first: most hyphenated words are in it ("built-in"), and the dictionary costs ~50 ms
-            // to load, more than a whole cold `askdocs ask`.
+            // to load, more than a whole cold `askdocs ask`. The asker's own code (`load_vendor_rows()`,
+            // "our payments-api repo") is in no documentation, and its absence says nothing.
             let hyphenatedNames = try QueryAnalyzer.hyphenatedWords(in: question).filter { words in
-                try !index.containsPhrase(words) && spellChecker.accepts(words[words.count - 1]) == false
+                if QueryAnalyzer.isAskersOwnName(words.joined(separator: "-"), in: question) { return false }
+                return try !index.containsPhrase(words) && spellChecker.accepts(words[words.count - 1]) == false
             }
-            return try QueryAnalyzer.identifiers(in: question).filter { try !index.containsPhrase($0) }
-                .map { $0.joined(separator: "_") }
-                + QueryAnalyzer.namePhrases(in: question).filter { try !index.containsPhrase($0) }
-                    .map { $0.joined(separator: " ") }
+            let identifiers = try QueryAnalyzer.identifiers(in: question).filter { words in
+                if QueryAnalyzer.isAskersOwnName(words.joined(separator: "_"), in: question) { return false }
+                return try !index.containsPhrase(words)
+            }
+            let names = try QueryAnalyzer.namePhrases(in: question).filter { try !index.containsPhrase($0) }
+            return identifiers.map { $0.joined(separator: "_") } + names.map { $0.joined(separator: " ") }
                 + hyphenatedNames.map { $0.joined(separator: "-") }
         }
     }
@@ -585,7 +591,9 @@ public final class Engine {
             // A word the question writes as a name ("Is Bottle faster than Flask?") is likelier another
             // product the corpus does not know than a misspelling of a common word ("battle"): it is
             // corrected only to a word some title or heading holds, a subject of the corpus ("Djnago" →
-            // "Django"), else left unknown, for abstention.
+            // "Django"), else left unknown, for abstention. The asker's own names (`LedgerSync`) are theirs,
+            // not misspellings of the corpus' words.
+            if QueryAnalyzer.isAskersOwnName(concept.label, in: query.text) { continue }
             if AnswerComposer.isWrittenAsName(concept.label, in: query.text) {
                 let counts = try index.statistics(for: [term])
                 guard counts.titleFrequency[term, default: 0] + counts.headingFrequency[term, default: 0] > 0 else { continue }

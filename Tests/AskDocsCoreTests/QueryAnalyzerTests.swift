@@ -152,6 +152,41 @@ import Testing
         #expect(QueryAnalyzer.hyphenatedWords(in: "task 97de6f3f-ea67-4517 on 2024-03-01, my_job-2.py").isEmpty)
     }
 
+    /// A character escape pasted from code is the character, as documentation names it; the word glued
+    /// to it is a word of its own.
+    @Test func characterEscapesAreSpelledOut() {
+        #expect(QueryAnalyzer.spellingOutCharacterEscapes(#"comes out as '\ufeffid'"#) == "comes out as ' U+FEFF id'")
+        #expect(QueryAnalyzer.spellingOutCharacterEscapes(#"a '\x00' byte, \U0001F600"#) == "a ' U+0000 ' byte,  U+1F600 ")
+        #expect(QueryAnalyzer.spellingOutCharacterEscapes(#"C:\users and '\n'"#) == #"C:\users and '\n'"#)
+        let labels = QueryAnalyzer.analyze(#"the column comes out as '\ufeffid'"#).concepts.map(\.label)
+        #expect(labels.contains("feff") && labels.contains("id") && !labels.contains("ufeffid"))
+    }
+
+    /// Names written as code in a question that pastes code, after a possessive, in a path or in a string
+    /// literal are the asker's own; a plain word naming another product never is, nor is a code name
+    /// asked about without any code around it.
+    @Test func theAskersOwnNamesAreTold() {
+        let pasted = "json.dumps(payload) in my export_invoice() fails: Object of type InvoiceLine is not serializable"
+        #expect(QueryAnalyzer.isAskersOwnName("export_invoice", in: pasted))
+        // A CamelCase word in the prose around the code may name a product, as "MySQL" does.
+        #expect(!QueryAnalyzer.isAskersOwnName("invoiceline", in: pasted))
+        #expect(QueryAnalyzer.isAskersOwnName("invoiceline", in: "json.dumps(InvoiceLine(sku)) fails"))
+        #expect(!QueryAnalyzer.isAskersOwnName("serializable", in: pasted))
+        #expect(QueryAnalyzer.isAskersOwnName("mydescriptor", in: "I set self.x = MyDescriptor() in __init__"))
+        #expect(QueryAnalyzer.isAskersOwnName("payments-api", in: "I committed a file in our payments-api repo"))
+        #expect(QueryAnalyzer.isAskersOwnName("shopfront", in: "purge_carts, defined in shopfront/tasks.py"))
+        #expect(QueryAnalyzer.isAskersOwnName("noir", in: "name_a == name_b for 'Cafe Noir', isn't it?"))
+        // Apostrophes open no string literal.
+        #expect(QueryAnalyzer.quotedText(of: "I'm sure it's x = 'a b' and \"c\"", quotes: ["'", "\""]) == "a b c ")
+        // Another library's names, asked about.
+        #expect(!QueryAnalyzer.isAskersOwnName("pool_maxsize", in: "What is the default pool_maxsize of a Session?"))
+        #expect(!QueryAnalyzer.isAskersOwnName("pandas", in: "make pandas.read_csv(path) parse dates"))
+        #expect(!QueryAnalyzer.isAskersOwnName("better-sqlite3", in: "With better-sqlite3 in Node.js, how?"))
+        #expect(!QueryAnalyzer.isAskersOwnName("pydantic", in: "My pydantic model needs a validator"))
+        #expect(!QueryAnalyzer.isAskersOwnName("mysql", in: "x = 1 in MySQL"))
+        #expect(QueryAnalyzer.isAskersOwnName("cartentry", in: "x = 1 in class CartEntry: pass"))
+    }
+
     /// Everyday developer words reach the words documentation uses for them, and "store" is not a shop.
     @Test func developerVocabulary() {
         let grab = QueryAnalyzer.analyze("how do I grab the most frequent words")

@@ -208,6 +208,16 @@ import Testing
         #expect(try engine.absentIdentifiers(in: "flask says task 97de6f3f-ea67-4517-a21c-d867c61fcb47 failed").isEmpty)
     }
 
+    /// A question that pastes the asker's own code is answered from what the corpus says of the rest; the
+    /// same kind of name asked about with no code around it is still a name the corpus lacks.
+    @Test func theAskersOwnCodeIsNoReasonToAbstain() throws {
+        let engine = try Self.engine()
+        let pasted = "my load_orders() view does app.route('/orders') in flask, which framework is fastest with a database?"
+        #expect(try engine.absentIdentifiers(in: pasted).isEmpty)
+        #expect(try !engine.ask(pasted).answer.abstained)
+        #expect(try engine.absentIdentifiers(in: "what is the default pool_maxsize in flask?") == ["pool_maxsize"])
+    }
+
     /// A word whose stem the index spells otherwise (Snowball's and FTS5's Porter disagree on a few) is
     /// counted by FTS5 itself, not taken for a word the corpus lacks.
     @Test func aWordStemmedOtherwiseIsCountedByFTS5() throws {
