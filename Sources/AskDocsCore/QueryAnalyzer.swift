@@ -147,8 +147,9 @@ public enum QueryAnalyzer {
     /// What is left of the curated synonym lists: only the entries the shipped post's own questions need
     /// (Tests/QA/seed-post.jsonl and the development set: "which is fastest with a database?", "what does
     /// flask give you out of the box?", "…an online shop…"). The sentence model does not bring these
-    /// words together; it made the other 40 entries redundant (measured on six documentation sets and four
-    /// probes: Tests/QA/README.md, "The curated synonym lists, retired"). Matched on the question's raw words.
+    /// words together; it made the other 45 entries (38 groups, 7 phrases) redundant, measured on six
+    /// documentation sets and four probes (Tests/QA/README.md, "The curated synonym lists, retired").
+    /// Matched on the question's raw words.
     static let phraseSynonyms: [(phrase: [String], label: String, alternatives: [String])] = [
         (["out", "of", "the", "box"], "out of the box",
          ["out of the box", "built in", "built-in", "ships with", "comes with", "included", "by default", "bundled"]),
@@ -213,8 +214,8 @@ public enum QueryAnalyzer {
     /// where it stands as code (called, dotted, declared, in backticks: `MyDescriptor()`, not "MySQL",
     /// which names a product the same way); a word of a string literal ('Café Noir'). In any question: a
     /// name written as code right after a possessive ("our payments-api repo", "my task send_email"), and
-    /// the directories of a path to a file (`shopfront/tasks.py`). A plain word ("pandas", "loguru") is
-    /// never one: that is how another product is named.
+    /// the directories of a path to a file (`shopfront/tasks.py`). Anywhere else a plain word ("pandas",
+    /// "loguru") is never one: that is how another product is named.
     public static func isAskersOwnName(_ label: String, in question: String) -> Bool {
         askersOwnNames(among: [label], in: question).contains(label)
     }
