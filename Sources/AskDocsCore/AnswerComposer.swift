@@ -156,10 +156,9 @@ public enum AnswerComposer {
         // A word no chunk holds that is the asker's English ("run a fastapi app *locally*"), and a name of
         // the asker's own code (`shipment_lines`, whatever words of the corpus it is made of), are ways of
         // putting the question no passage can cover: the evidence is judged on the rest of it.
-        let ownNames = QueryAnalyzer.askersOwnNames(among: query.concepts.map(\.label), in: query.text)
         let unreachable = query.concepts.indices.filter { i in
             let label = query.concepts[i].label
-            return ownNames.contains(label)
+            return query.askersOwnNames.contains(label)
                 || statistics.holdsNone(of: query.concepts[i]) && isAskersEnglish(label, in: query.text)
         }.map { weights.weights[$0] }.reduce(0, +)
         let evidence = unreachable > 0 && weights.total > unreachable
@@ -468,7 +467,7 @@ public enum AnswerComposer {
             return !concept.label.contains(where: \.isNumber)
                 && !TypoCorrector.isQuotedAlone(concept.label, in: query.text)
                 && statistics.holdsNone(of: concept)
-                && !QueryAnalyzer.isAskersOwnName(concept.label, in: query.text)
+                && !query.askersOwnNames.contains(concept.label)
         }
         // The sentence model tells a missing thing from the asker's own words: what the question rests on.
         if let salience = query.salience, salience.count == query.concepts.count {

@@ -79,6 +79,9 @@ public struct AnalyzedQuery: Sendable, Equatable {
     /// How much of the question's meaning each concept carries (ConceptSalience), filled in by the engine
     /// when the sentence model is loaded; nil: concepts weigh by idf alone.
     public var salience: [Double]?
+    /// Names of the asker's own code, data and paths in the question (`QueryAnalyzer.askersOwnNames`):
+    /// no documentation holds them, so their absence says nothing.
+    public var askersOwnNames: Set<String> = []
     public var isEmpty: Bool { concepts.isEmpty }
 
     /// The question as searched, for "showing results for …"; nil when nothing was corrected.
@@ -177,6 +180,7 @@ public enum QueryAnalyzer {
         guard !corrections.isEmpty else { return analyze(question) }
         var query = analyze(AnalyzedQuery.text(question, readingAs: corrections))
         query.text = question
+        query.askersOwnNames = askersOwnNames(in: question)
         query.corrections = corrections
         return query
     }
@@ -217,23 +221,24 @@ public enum QueryAnalyzer {
     /// the directories of a path to a file (`shopfront/tasks.py`). Anywhere else a plain word ("pandas",
     /// "loguru") is never one: that is how another product is named.
     public static func isAskersOwnName(_ label: String, in question: String) -> Bool {
-        askersOwnNames(among: [label], in: question).contains(label)
+        askersOwnNames(in: question).contains(label)
     }
 
-    /// Of `labels`, those `isAskersOwnName` holds for, reading the question once.
-    public static func askersOwnNames(among labels: [String], in question: String) -> Set<String> {
-        let wanted = Set(labels)
+    /// Every name `isAskersOwnName` holds for, lower-cased, in each form a label may take (`load_rows`,
+    /// `load-rows`, the parts of a dotted or hyphenated name), reading the question once.
+    /// `AnalyzedQuery.askersOwnNames` keeps them for the question analysed.
+    public static func askersOwnNames(in question: String) -> Set<String> {
         var found = Set<String>()
         let pastesCode = writesCode(question)
-        if pastesCode { found.formUnion(Tokenizer.words(quotedText(of: question, quotes: ["'", "\""])).filter(wanted.contains)) }
+        if pastesCode { found.formUnion(Tokenizer.words(quotedText(of: question, quotes: ["'", "\""]))) }
         let codeSpans = Set(Tokenizer.words(quotedText(of: question, quotes: ["`"])))
         var previous: [String] = []
         for piece in question.split(whereSeparator: \.isWhitespace) {
-            let word = piece.trimmingCharacters(in: CharacterSet(charactersIn: "()[]{},;:!?\"'`=<>|"))
+            let word = piece.trimmingCharacters(in: codePunctuation)
             let possessed = previous.suffix(2).contains { ["my", "our", "your"].contains($0) }
             let declared = ["class", "def"].contains(previous.last ?? "")
             previous.append(word.lowercased())
-            if isFilePath(word) { found.formUnion(Tokenizer.words(word).filter(wanted.contains)) }
+            if isFilePath(word) { found.formUnion(Tokenizer.words(word)) }
             guard pastesCode || possessed else { continue }
             for part in codePieces(of: word) where isCodeForm(part) {
                 let words = Tokenizer.words(String(part))
@@ -241,15 +246,18 @@ public enum QueryAnalyzer {
                     || piece.contains("(") || piece.contains("/") || words.allSatisfy(codeSpans.contains)
                 guard standsAsCode else { continue }
                 // Of a dotted name, only the parts written as code: `pandas.read_csv` names pandas.
-                var names = part.split(separator: ".").filter(isCodeForm).map { $0.lowercased() }
-                names += [words.joined(separator: "_"), words.joined(separator: "-"), part.lowercased()]
+                found.formUnion(part.split(separator: ".").filter(isCodeForm).map { $0.lowercased() })
+                found.formUnion([words.joined(separator: "_"), words.joined(separator: "-"), part.lowercased()])
                 // A hyphenated name is asked as its words ("prune" of `prune-snapshots.py`).
-                if part.contains("-") { names += words }
-                found.formUnion(names.filter(wanted.contains))
+                if part.contains("-") { found.formUnion(words) }
             }
         }
         return found
     }
+
+    /// What surrounds a name written in a sentence (brackets, quotes, punctuation, operators) and is not
+    /// part of it.
+    static let codePunctuation = CharacterSet(charactersIn: "()[]{},;:!?\"'`=<>|")
 
     /// A path to a file (`tests/test_pricing.py`, `src/LedgerSync.cs`): directories, then a name with an
     /// extension (a few letters or digits after its last dot).
@@ -294,7 +302,7 @@ public enum QueryAnalyzer {
         if question.contains("`") || question.contains("=") || question.contains("\n") { return true }
         if question.range(of: #"[A-Za-z0-9_]\("#, options: .regularExpression) != nil { return true }
         return question.split(whereSeparator: \.isWhitespace).contains { piece in
-            isFilePath(piece.trimmingCharacters(in: CharacterSet(charactersIn: "()[]{},;:!?\"'`=<>|")))
+            isFilePath(piece.trimmingCharacters(in: codePunctuation))
         }
     }
 
@@ -447,6 +455,7 @@ public enum QueryAnalyzer {
                                   isComparison: isComparison, contentWords: contentWords)
         query.comparedEntities = comparedEntities(raw)
         query.codeLiterals = codeLiterals(in: bounded)
+        query.askersOwnNames = askersOwnNames(in: question)
         return query
     }
 

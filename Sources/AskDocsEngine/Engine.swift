@@ -429,8 +429,7 @@ public final class Engine {
         }
         // Telling: in fewer than half the chunks (BM25's idf above its floor), or in none, and not a name
         // the asker made up (`sales_2024.csv`), however much the model leans on it.
-        let ownNames = QueryAnalyzer.askersOwnNames(among: query.concepts.map(\.label), in: query.text)
-        let telling = query.concepts.map { statistics.tellsChunksApart($0) && !ownNames.contains($0.label) }
+        let telling = query.concepts.map { statistics.tellsChunksApart($0) && !query.askersOwnNames.contains($0.label) }
         let weights = ConceptSalience.weights(question: question, variants: variantVectors, telling: telling)
         recentSalience = [(key, weights)] + recentSalience.prefix(7)
         return weights
@@ -522,12 +521,13 @@ public final class Engine {
             // The index first: most hyphenated words are in it ("built-in"), and the dictionary costs ~50 ms
             // to load, more than a whole cold `askdocs ask`. The asker's own code (`load_vendor_rows()`,
             // "our payments-api repo") is in no documentation, and its absence says nothing.
+            let ownNames = QueryAnalyzer.askersOwnNames(in: question)
             let hyphenatedNames = try QueryAnalyzer.hyphenatedWords(in: question).filter { words in
-                if QueryAnalyzer.isAskersOwnName(words.joined(separator: "-"), in: question) { return false }
+                if ownNames.contains(words.joined(separator: "-")) { return false }
                 return try !index.containsPhrase(words) && spellChecker.accepts(words[words.count - 1]) == false
             }
             let identifiers = try QueryAnalyzer.identifiers(in: question).filter { words in
-                if QueryAnalyzer.isAskersOwnName(words.joined(separator: "_"), in: question) { return false }
+                if ownNames.contains(words.joined(separator: "_")) { return false }
                 return try !index.containsPhrase(words)
             }
             let names = try QueryAnalyzer.namePhrases(in: question).filter { try !index.containsPhrase($0) }
@@ -593,7 +593,7 @@ public final class Engine {
             // corrected only to a word some title or heading holds, a subject of the corpus ("Djnago" →
             // "Django"), else left unknown, for abstention. The asker's own names (`LedgerSync`) are theirs,
             // not misspellings of the corpus' words.
-            if QueryAnalyzer.isAskersOwnName(concept.label, in: query.text) { continue }
+            if query.askersOwnNames.contains(concept.label) { continue }
             if AnswerComposer.isWrittenAsName(concept.label, in: query.text) {
                 let counts = try index.statistics(for: [term])
                 guard counts.titleFrequency[term, default: 0] + counts.headingFrequency[term, default: 0] > 0 else { continue }
