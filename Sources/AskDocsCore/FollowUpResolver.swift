@@ -97,6 +97,22 @@ public enum FollowUpResolver {
         return text
     }
 
+    /// The question a follow-up stands for in a conversation (`earlier`: the questions asked before it,
+    /// oldest first). The previous question is first read as what it stood for, when it was a follow-up
+    /// too: "which is fastest with a database?", "and without a database?", "what about django's
+    /// numbers?" asks "which is fastest? django s numbers", not "and without a database? django s
+    /// numbers"; "…flask give you…", "and django?", "what about fastapi?" asks "…fastapi give you…".
+    /// Looks back at most `depth` turns. `alternatives` gives the sibling names found by searching a
+    /// question (the engine's search; a plain function in tests).
+    public static func resolve(_ question: String, earlier: [String], depth: Int = 4,
+                               alternatives: (String) throws -> [String: Set<String>]) rethrows -> String {
+        guard depth > 0, let last = earlier.last, remainder(ofFollowUp: question) != nil else { return question }
+        let previous = try resolve(last, earlier: Array(earlier.dropLast()), depth: depth - 1,
+                                   alternatives: alternatives)
+        guard !previous.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return question }
+        return resolve(question, previous: previous, alternatives: try alternatives(previous))
+    }
+
     /// The question a follow-up stands for: a name that is a sibling of a name in the previous question
     /// takes its place ("what does flask give you out of the box?" + "and Django?" → "… django …");
     /// a condition the follow-up takes away is taken out of it ("which is fastest with a database?" + "and

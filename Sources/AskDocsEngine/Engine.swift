@@ -502,12 +502,10 @@ public final class Engine {
     /// What a question stands for once its conversation is read: a follow-up ("and Django?") becomes a
     /// question of its own; any other question is returned as asked.
     public func standalone(_ question: String, history: [ConversationTurn]) throws -> String {
-        guard let previous = history.last?.question, FollowUpResolver.remainder(ofFollowUp: question) != nil else {
-            return question
-        }
         // The previous question's documents say which names are siblings ("Django" for "Flask").
-        let earlier = try search(previous, limit: answerParameters.passagesToRead)
-        return FollowUpResolver.resolve(question, previous: previous, alternatives: earlier.alternatives)
+        try FollowUpResolver.resolve(question, earlier: history.map(\.question)) { previous in
+            try search(previous, limit: answerParameters.passagesToRead).alternatives
+        }
     }
 
     /// The identifiers and names the question writes that no chunk holds as a run of words

@@ -195,6 +195,30 @@ enum TextAnchor {
         #expect(FollowUpResolver.resolve("and without a database?", previous: "database?") == "database? without a database")
     }
 
+    /// A follow-up of a follow-up leans on what the previous one stood for, not on its words as typed.
+    @Test func aChainOfFollowUpsIsReadTurnByTurn() {
+        var searched: [String] = []
+        func alternatives(_ question: String) -> [String: Set<String>] {
+            searched.append(question)
+            return Self.siblings
+        }
+        #expect(FollowUpResolver.resolve("what about django's numbers?",
+                                         earlier: ["which is fastest with a database?", "and without a database?"],
+                                         alternatives: alternatives) == "which is fastest? django s numbers")
+        #expect(searched == ["which is fastest with a database?", "which is fastest?"])
+        #expect(FollowUpResolver.resolve("what about fastapi?",
+                                         earlier: ["what does flask give you out of the box?", "and django?"],
+                                         alternatives: alternatives) == "what does fastapi give you out of the box?")
+        // A question of its own ends the chain, and nothing is searched for it.
+        searched = []
+        #expect(FollowUpResolver.resolve("which framework has the best admin?", earlier: ["which is fastest?"],
+                                         alternatives: alternatives) == "which framework has the best admin?")
+        #expect(searched.isEmpty)
+        // Only so many turns back: past them a follow-up is read on its own words.
+        #expect(FollowUpResolver.resolve("and django?", earlier: ["how do I use flask?", "and with docker?"], depth: 1,
+                                         alternatives: alternatives) == "and with docker? django")
+    }
+
     @Test func standaloneQuestionsAreLeftAlone() {
         #expect(FollowUpResolver.resolve("which framework has the best admin?", previous: "which is fastest?")
                 == "which framework has the best admin?")

@@ -131,6 +131,22 @@ import Testing
         #expect(bottle.abstained)
     }
 
+    /// In a conversation each follow-up leans on what the one before it stood for, not on its words as
+    /// typed (the answer it then gets, with the model, is checked in VectorSearchTests).
+    @Test func aFollowUpOfAFollowUpKeepsTheConversation() throws {
+        let engine = try Self.engine()
+        let history = [ConversationTurn(question: "which is fastest with a database?", answer: ""),
+                       ConversationTurn(question: "and without a database?", answer: "")]
+        #expect(try engine.standalone("what about django's numbers?", history: history)
+                == "which is fastest? django s numbers")
+        let (_, outcome) = try engine.ask("what about django's numbers?", history: history)
+        #expect(outcome.query.text == "which is fastest? django s numbers")
+        let siblings = [ConversationTurn(question: "what does flask give you out of the box?", answer: ""),
+                        ConversationTurn(question: "and django?", answer: "")]
+        #expect(try engine.standalone("what about fastapi?", history: siblings)
+                == "what does fastapi give you out of the box?")
+    }
+
     /// A sentence that announces an example is answered with it: the engine hands the composer the chunk
     /// after each passage in its section, and the code block there is shown.
     @Test func anAnnouncedExampleComesFromTheNextChunk() throws {
