@@ -160,6 +160,10 @@ enum TextAnchor {
     static let siblings: [String: Set<String>] = ["flask": ["django", "fastapi"], "django": ["flask", "fastapi"],
                                                   "fastapi": ["flask", "django"]]
 
+    /// What a follow-up that adds words is read as: the earlier question, then its words said twice, so
+    /// that what is asked now outweighs what the conversation carries over.
+    static func asked(_ previous: String, adding words: String) -> String { previous + " " + words + " " + words }
+
     @Test func aSiblingTakesTheNamesPlace() {
         #expect(FollowUpResolver.resolve("and Django?", previous: "what does flask give you out of the box?",
                                          alternatives: Self.siblings) == "what does Django give you out of the box?")
@@ -169,9 +173,9 @@ enum TextAnchor {
 
     @Test func otherFollowUpsAddTheirWords() {
         #expect(FollowUpResolver.resolve("what about with a database?", previous: "which is fastest?")
-                == "which is fastest? with a database")
+                == Self.asked("which is fastest?", adding: "with a database"))
         #expect(FollowUpResolver.resolve("is it async?", previous: "what ORM does Django ship?")
-                == "what ORM does Django ship? is async")
+                == Self.asked("what ORM does Django ship?", adding: "is async"))
     }
 
     /// "and without a database?" takes the condition away instead of asking for it again.
@@ -190,9 +194,10 @@ enum TextAnchor {
                 == "which database is fastest")
         // Nothing of the previous question is negated: the follow-up's words are added as before.
         #expect(FollowUpResolver.resolve("and without a cache?", previous: "which is fastest?")
-                == "which is fastest? without a cache")
+                == Self.asked("which is fastest?", adding: "without a cache"))
         // Taking the condition away must leave a question.
-        #expect(FollowUpResolver.resolve("and without a database?", previous: "database?") == "database? without a database")
+        #expect(FollowUpResolver.resolve("and without a database?", previous: "database?")
+                == Self.asked("database?", adding: "without a database"))
     }
 
     /// A follow-up of a follow-up leans on what the previous one stood for, not on its words as typed.
@@ -204,7 +209,7 @@ enum TextAnchor {
         }
         #expect(FollowUpResolver.resolve("what about django's numbers?",
                                          earlier: ["which is fastest with a database?", "and without a database?"],
-                                         alternatives: alternatives) == "which is fastest? django s numbers")
+                                         alternatives: alternatives) == Self.asked("which is fastest?", adding: "django s numbers"))
         #expect(searched == ["which is fastest with a database?", "which is fastest?"])
         #expect(FollowUpResolver.resolve("what about fastapi?",
                                          earlier: ["what does flask give you out of the box?", "and django?"],
@@ -216,7 +221,46 @@ enum TextAnchor {
         #expect(searched.isEmpty)
         // Only so many turns back: past them a follow-up is read on its own words.
         #expect(FollowUpResolver.resolve("and django?", earlier: ["how do I use flask?", "and with docker?"], depth: 1,
-                                         alternatives: alternatives) == "and with docker? django")
+                                         alternatives: alternatives) == Self.asked("and with docker?", adding: "django"))
+    }
+
+    /// A follow-up that adds words replaces what the previous follow-up added: each asks about another
+    /// side of the first question, not about all of them at once.
+    @Test func aFollowUpAddsToTheQuestionItFollowsUpOn() {
+        let json = "How do I turn a dict into a JSON string in Python?"
+        let keys = FollowUpResolver.resolve("and have the keys come out in alphabetical order?",
+                                            earlier: [json, "and make it readable with indentation?"]) { _ in [:] }
+        #expect(keys == Self.asked(json, adding: "have the keys come out in alphabetical order"))
+        // A name swapped in, or a condition taken away, is a whole question, which the next one builds on.
+        let swapped = FollowUpResolver.resolve("what about with docker?",
+                                               earlier: ["what does flask give you out of the box?", "and django?"]) { _ in Self.siblings }
+        #expect(swapped == Self.asked("what does django give you out of the box?", adding: "with docker"))
+    }
+
+    /// A longer question leans on the previous one when it refers back to something it does not name.
+    @Test func aQuestionThatRefersBackIsAFollowUp() {
+        for followUp in ["does it hand the freed space back to the OS?", "can I do that inside a BEGIN/COMMIT block?",
+                         "is there a cap on how long this wait gets?", "can I change them on running workers?",
+                         "and how do I get rid of one afterwards?"] {
+            #expect(FollowUpResolver.remainder(ofFollowUp: followUp) != nil, "\(followUp)")
+        }
+        for standalone in ["Is it possible to run two servers on one machine?", "how do I find files that match a pattern?",
+                           "which one has a built-in admin?", "and which one is fastest?"] {
+            #expect(FollowUpResolver.remainder(ofFollowUp: standalone) == nil, "\(standalone)")
+        }
+        #expect(FollowUpResolver.resolve("does it hand the freed space back to the OS?", previous: "What does VACUUM FULL do?")
+                == Self.asked("What does VACUUM FULL do?", adding: "does hand the freed space back to the os"))
+    }
+
+    /// A name is swapped for its sibling only when the follow-up is little more than the name: in a clause
+    /// of its own, "results" is not swapped in for "tasks".
+    @Test func onlyAShortFollowUpSwapsANameForItsSibling() {
+        let siblings: [String: Set<String>] = ["result": ["task"], "task": ["result"]]
+        #expect(FollowUpResolver.resolve("and get all of their results back?", previous: "How do I run several tasks in parallel?",
+                                         alternatives: siblings)
+                == Self.asked("How do I run several tasks in parallel?", adding: "get all of results back"))
+        #expect(FollowUpResolver.resolve("and results?", previous: "How do I run several tasks in parallel?",
+                                         alternatives: siblings) == "How do I run several results in parallel?")
     }
 
     @Test func standaloneQuestionsAreLeftAlone() {
@@ -234,7 +278,7 @@ enum TextAnchor {
         #expect(FollowUpResolver.resolve("and when is fastapi the better choice", previous: "when should I use flask?")
                 == "when is fastapi the better choice")
         #expect(FollowUpResolver.resolve("and what does it cost?", previous: "which plan has backups?")
-                == "which plan has backups? what does cost")
+                == Self.asked("which plan has backups?", adding: "what does cost"))
         #expect(FollowUpResolver.resolve("what about flask?", previous: "does django have an ORM?")
                 .lowercased().contains("flask"))
     }
