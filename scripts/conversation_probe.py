@@ -17,6 +17,7 @@ ap.add_argument("probe")
 ap.add_argument("binaries", nargs="+")
 ap.add_argument("--index-dir", default=os.path.join(tempfile.gettempdir(), "askdocs-probe-indexes"))
 ap.add_argument("--min-right", type=int, help="exit 1 if the last binary answers fewer right")
+ap.add_argument("--no-vectors", action="store_true", help="words alone, as without the model")
 args = ap.parse_args()
 os.makedirs(args.index_dir, exist_ok=True)
 items = [json.loads(line) for line in open(args.probe) if line.strip()]
@@ -28,7 +29,8 @@ for binary in args.binaries:
         index = os.path.join(args.index_dir, folder.strip("/").replace("/", "_") + ".sqlite")
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
             f.write("".join(json.dumps(i) + "\n" for i in asked))
-        run = subprocess.run([binary, "eval", "qa", f.name, "--corpus", folder, "--index", index, "--verbose"],
+        run = subprocess.run([binary, "eval", "qa", f.name, "--corpus", folder, "--index", index, "--verbose"]
+                             + (["--no-vectors"] if args.no_vectors else []),
                              capture_output=True, text=True, check=True)
         os.unlink(f.name)
         for line in run.stdout.splitlines():
