@@ -9,7 +9,9 @@ Each folder gets its own index, DIR/<folder with / as _>.sqlite (built on first 
 second run, or a second binary, reuses it. With the two limits (CI), it exits 1 when a binary abstains on more
 answerable questions, or on fewer unanswerable ones, than allowed.
 """
-import argparse, json, os, subprocess, tempfile
+import argparse, json, os, tempfile
+
+from probe_folders import ask_batch, by_folder, index_path
 
 ap = argparse.ArgumentParser()
 ap.add_argument("probe")
@@ -24,16 +26,10 @@ items = [json.loads(line) for line in open(args.probe) if line.strip()]
 results = {}
 for binary in args.binaries:
     decided = {}
-    for folder in sorted({i["folder"].rstrip("/") for i in items}):
-        asked = [i for i in items if i["folder"].rstrip("/") == folder]
-        index = os.path.join(args.index_dir, folder.strip("/").replace("/", "_") + ".sqlite")
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-            f.write("\n".join(i["question"].replace("\n", " ") for i in asked) + "\n")
-        run = subprocess.run([binary, "ask", "--index", index, "--corpus", folder, "--batch", f.name, "--json"],
-                             capture_output=True, text=True, check=True)
-        os.unlink(f.name)
-        for item, line in zip(asked, run.stdout.splitlines()):
-            decided[item["id"]] = json.loads(line)["abstained"]
+    for folder, asked in by_folder(items):
+        answers = ask_batch(binary, index_path(args.index_dir, folder), folder, [i["question"] for i in asked])
+        for item, answer in zip(asked, answers):
+            decided[item["id"]] = answer["abstained"]
     results[binary] = decided
     answerable = [i for i in items if i["answerable"]]
     unanswerable = [i for i in items if not i["answerable"]]

@@ -12,6 +12,8 @@ Indexes are found or built as abstention_probe.py names them (the folder's path,
 """
 import argparse, json, os, re, subprocess, tempfile
 
+from probe_folders import by_folder, index_path
+
 ap = argparse.ArgumentParser()
 ap.add_argument("probe")
 ap.add_argument("binaries", nargs="+")
@@ -24,9 +26,8 @@ items = [json.loads(line) for line in open(args.probe) if line.strip()]
 results = {}
 for binary in args.binaries:
     verdicts = {}
-    for folder in sorted({i["corpus"].rstrip("/") for i in items}):
-        asked = [i for i in items if i["corpus"].rstrip("/") == folder]
-        index = os.path.join(args.index_dir, folder.strip("/").replace("/", "_") + ".sqlite")
+    for folder, asked in by_folder(items, key="corpus"):
+        index = index_path(args.index_dir, folder)
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
             f.write("".join(json.dumps(i) + "\n" for i in asked))
         run = subprocess.run([binary, "eval", "qa", f.name, "--corpus", folder, "--index", index, "--verbose"]

@@ -8,7 +8,9 @@ abstention_probe.py scores the decisions; this scores what was answered.
 
 Indexes are found or built as abstention_probe.py names them, so the two scripts share them.
 """
-import argparse, json, os, subprocess, tempfile
+import argparse, json, os, tempfile
+
+from probe_folders import ask_batch, by_folder, index_path
 
 ap = argparse.ArgumentParser()
 ap.add_argument("probe")
@@ -20,16 +22,9 @@ items = [json.loads(line) for line in open(args.probe) if line.strip()]
 answerable = [i for i in items if i["answerable"] and i.get("file") and i.get("must_contain")]
 for binary in args.binaries:
     phrase = cites = 0
-    for folder in sorted({i["folder"].rstrip("/") for i in answerable}):
-        asked = [i for i in answerable if i["folder"].rstrip("/") == folder]
-        index = os.path.join(args.index_dir, folder.strip("/").replace("/", "_") + ".sqlite")
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-            f.write("\n".join(i["question"].replace("\n", " ") for i in asked) + "\n")
-        run = subprocess.run([binary, "ask", "--index", index, "--corpus", folder, "--batch", f.name, "--json"],
-                             capture_output=True, text=True, check=True)
-        os.unlink(f.name)
-        for item, line in zip(asked, run.stdout.splitlines()):
-            answer = json.loads(line)
+    for folder, asked in by_folder(answerable):
+        answers = ask_batch(binary, index_path(args.index_dir, folder), folder, [i["question"] for i in asked])
+        for item, answer in zip(asked, answers):
             if answer["abstained"]:
                 continue
             text = (answer.get("answer") or "").lower()

@@ -60,6 +60,8 @@ public enum FollowUpResolver {
     /// Personal pronouns, which stand for something said before ("it", "them"), unlike "that", which
     /// mostly opens a clause ("a task that runs too long").
     static let personalPronouns: Set<String> = ["it", "its", "they", "them", "their", "itself", "themselves"]
+    /// Every word that stands for something said before, left out of what a follow-up adds.
+    static let referring = pronouns.union(personalPronouns)
     /// Determiners that point back at something named before ("this wait", "those files").
     static let pointingBack: Set<String> = ["this", "these", "those"]
 
@@ -156,7 +158,7 @@ public enum FollowUpResolver {
 
     static func reading(_ question: String, earlier: [String], depth: Int,
                         alternatives: (String) throws -> [String: Set<String>]) rethrows -> Reading {
-        guard depth > 0, let last = earlier.last, remainder(ofFollowUp: question) != nil else {
+        guard depth > 0, let last = earlier.last, let rest = remainder(ofFollowUp: question) else {
             return Reading(text: question, base: question)
         }
         let previous = try reading(last, earlier: Array(earlier.dropLast()), depth: depth - 1,
@@ -164,7 +166,7 @@ public enum FollowUpResolver {
         guard !previous.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return Reading(text: question, base: question)
         }
-        return step(question, previous: previous, alternatives: try alternatives(previous.text))
+        return step(question, rest: rest, previous: previous, alternatives: try alternatives(previous.text))
     }
 
     /// The question a follow-up stands for: in a follow-up that is little more than a name, a sibling of
@@ -177,15 +179,16 @@ public enum FollowUpResolver {
     public static func resolve(_ question: String, previous: String?,
                                alternatives: [String: Set<String>] = [:]) -> String {
         guard let previous, !previous.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return question }
-        return step(question, previous: Reading(text: previous, base: previous), alternatives: alternatives).text
+        guard let rest = remainder(ofFollowUp: question) else { return standaloneText(question) }
+        return step(question, rest: rest, previous: Reading(text: previous, base: previous), alternatives: alternatives).text
     }
 
-    static func step(_ question: String, previous: Reading, alternatives: [String: Set<String>]) -> Reading {
+    /// One follow-up read against the previous turn; `rest` is what `remainder(ofFollowUp:)` left of it.
+    static func step(_ question: String, rest: [String], previous: Reading, alternatives: [String: Set<String>]) -> Reading {
         func whole(_ text: String) -> Reading { Reading(text: text, base: text) }
-        guard let rest = remainder(ofFollowUp: question) else { return whole(standaloneText(question)) }
         // The follow-up's own words as typed (its last `rest.count` tokens), minus fillers.
         let typed = Tokenizer.tokens(question).suffix(rest.count)
-            .filter { !QueryAnalyzer.stopwords.contains($0.text) && !pronouns.contains($0.text) && !personalPronouns.contains($0.text) }
+            .filter { !QueryAnalyzer.stopwords.contains($0.text) && !referring.contains($0.text) }
             .map { (folded: $0.text, surface: String(question[$0.range])) }
         guard !typed.isEmpty else { return previous }
         if let narrowed = withoutNegatedCondition(rest, previous: previous.text) { return whole(narrowed) }
@@ -205,7 +208,7 @@ public enum FollowUpResolver {
                 }
             }
         }
-        let added = rest.filter { !pronouns.contains($0) && !personalPronouns.contains($0) }.joined(separator: " ")
+        let added = rest.filter { !referring.contains($0) }.joined(separator: " ")
         // Its words said twice: what is asked now weighs twice what the conversation carries over (a word
         // asked twice counts twice), or the earlier question's many words would choose the passage ("…beat
         // run a task every 30 seconds? at sunset" found the 30-second entry, not solar schedules).
