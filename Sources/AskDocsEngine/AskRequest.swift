@@ -46,19 +46,27 @@ public struct AskRequest: Decodable, Sendable, Equatable {
         }
         _ = try checked(request.question, name: "question")
         for turn in history {
-            guard turn.question.count <= maxQuestionCharacters, turn.answer.count <= maxAnswerCharacters else {
+            guard length(turn.question) <= maxQuestionCharacters, length(turn.answer) <= maxAnswerCharacters else {
                 throw Invalid(message: "a history turn is too long")
             }
         }
         return request
     }
 
+    /// A text's length as the OpenAPI schema's `maxLength` counts it: in code points. Swift's `count`
+    /// counts grapheme clusters, so "\r\n" or a letter with combining accents would count as one and a
+    /// body the schema refuses would be accepted.
+    static func length(_ text: String) -> Int { text.unicodeScalars.count }
+
     /// `text` if it is present, not blank and within `maxQuestionCharacters` (a question or `q`).
     public static func checked(_ text: String?, name: String) throws(Invalid) -> String {
-        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        // Blank means Unicode's White_Space property only, which the schema's pattern spells out character
+        // by character: `\s` differs between regex engines (Python's takes U+001C–U+001F, JavaScript's
+        // U+FEFF) and Foundation's whitespace set adds U+200B, so each would disagree with some client.
+        guard let text, !text.unicodeScalars.allSatisfy(\.properties.isWhitespace) else {
             throw Invalid(message: "missing or empty `\(name)`")
         }
-        guard text.count <= maxQuestionCharacters else {
+        guard length(text) <= maxQuestionCharacters else {
             throw Invalid(message: "`\(name)` is over \(maxQuestionCharacters) characters")
         }
         return text

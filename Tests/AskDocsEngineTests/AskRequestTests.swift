@@ -33,4 +33,23 @@ import Testing
         let long = String(repeating: "a", count: AskRequest.maxAnswerCharacters + 1)
         #expect(refusal(#"{"question": "x", "history": [{"question": "q", "answer": "\#(long)"}]}"#) == "a history turn is too long")
     }
+
+    /// Blank is Unicode's White_Space, as the schema's pattern lists it, not any regex engine's `\s`.
+    @Test func blankIsUnicodeWhiteSpaceAsTheSchemaSpellsIt() {
+        #expect(refusal(#"{"question": "\u0085\u00a0\u2028\u3000\t"}"#) == "missing or empty `question`")
+        for notBlank in [#"\u001c"#, #"\u200b"#, #"\ufeff"#, #"\u180e"#] {
+            #expect(refusal(#"{"question": "\#(notBlank)"}"#) == nil, "\(notBlank)")
+        }
+    }
+
+    /// The schema's maxLength counts code points; "\r\n" is one Swift Character but two code points, and
+    /// "e" with a combining accent likewise (found by schemathesis: a longer body was accepted).
+    @Test func countsCodePointsAsTheSchemaDoes() {
+        let crlf = String(repeating: #"\r\n"#, count: AskRequest.maxAnswerCharacters / 2) + "x"
+        #expect(refusal(#"{"question": "x", "history": [{"question": "q", "answer": "\#(crlf)"}]}"#) == "a history turn is too long")
+        let accented = String(repeating: "e\u{301}", count: AskRequest.maxQuestionCharacters / 2) + "x"
+        #expect(refusal(#"{"question": "\#(accented)"}"#) == "`question` is over 1000 characters")
+        let fits = String(repeating: "e\u{301}", count: AskRequest.maxQuestionCharacters / 2)
+        #expect(refusal(#"{"question": "\#(fits)"}"#) == nil)
+    }
 }
