@@ -3,7 +3,8 @@
 // dropped; 8: a page without an <h1> titled by its <title>, and its first heading when it repeats it; 11:
 // ordered lists' items keep their numbers; 12: each document's extracted-text hash and the file a duplicate
 // repeats, generated pages skipped; 13: chunk vectors; 14: anchors from an empty element just before a
-// heading, a title said once in section paths): an
+// heading, a title said once in section paths; 15: consecutive definition terms, an option's aliases, name
+// one entry together): an
 // index with another version is rebuilt from the corpus (with a message), never misread or left stale.
 //
 //   meta(key, value)              corpus root, totals for BM25's average length, last index time
@@ -30,7 +31,7 @@
 //   chunks_vocab_instance         fts5vocab 'instance' view: where each term occurs (a corrected word's spelling)
 
 public enum Schema {
-    public static let version: Int32 = 14
+    public static let version: Int32 = 15
 
     /// The stored heading path ("A › B") as its parts, split by bytes: this runs for every candidate.
     public static func headingPath(_ stored: String) -> [String] {

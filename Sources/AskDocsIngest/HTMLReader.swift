@@ -36,6 +36,28 @@ public enum HTMLReader {
     ]
     /// A definition term longer than this is prose, not the name of an entry.
     static let maxEntryCharacters = 240
+
+    static func elementName(_ node: xmlNodePtr) -> String {
+        node.pointee.type == XML_ELEMENT_NODE ? node.pointee.name.map { String(cString: $0).lowercased() } ?? "" : ""
+    }
+
+    /// The consecutive `<dt>`s from `first` up to the next `<dd>` (or other element): their texts, empty
+    /// ones left out, and how many there were.
+    static func termRun(from first: xmlNodePtr) -> (texts: [String], count: Int) {
+        var terms: [String] = []
+        var count = 0
+        var node: xmlNodePtr? = first
+        while let n = node {
+            defer { node = n.pointee.next }
+            let name = elementName(n)
+            if name.isEmpty { continue }  // whitespace and comments between the terms
+            guard name == "dt" else { break }
+            count += 1
+            let text = Whitespace.collapsed(self.text(of: n).replacingOccurrences(of: "¶", with: ""))
+            if !text.isEmpty { terms.append(text) }
+        }
+        return (terms, count)
+    }
     /// Deeper nesting than this is not content (and would risk the stack); its text still counts.
     static let maxDepth = 400
 
@@ -228,27 +250,33 @@ public enum HTMLReader {
         }
 
         /// A definition list: each `<dt>` (an API signature in Sphinx or DocBook output, a glossary term)
-        /// names the entry its `<dd>` describes. Consecutive terms (overloads) share the first one's name.
+        /// names the entry its `<dd>` describes. Consecutive terms name one entry together: a manual page's
+        /// aliases (`-u`, `--include-untracked`) read "-u, --include-untracked", as its synopsis writes them,
+        /// so that an answer quoting the entry shows every spelling the asker may type.
         mutating func visitDefinitionList(_ n: xmlNodePtr, depth: Int) {
             flush()
             var term: String?
-            var previousWasTerm = false
+            var termsLeftInRun = 0
             var child = n.pointee.children
             while let c = child {
                 defer { child = c.pointee.next }
-                let name = c.pointee.type == XML_ELEMENT_NODE
-                    ? c.pointee.name.map { String(cString: $0).lowercased() } ?? "" : ""
+                let name = HTMLReader.elementName(c)
                 switch name {
                 case "dt":
-                    let text = Whitespace.collapsed(HTMLReader.text(of: c).replacingOccurrences(of: "¶", with: ""))
-                    guard !text.isEmpty else { continue }
-                    // A term too long to be a name (a paragraph in a <dt>) is text, not an entry's name.
-                    let isName = text.count <= HTMLReader.maxEntryCharacters
-                    if !previousWasTerm || term == nil { term = isName ? text : nil }
-                    append(.prose, text, entry: term)
-                    previousWasTerm = true
+                    guard termsLeftInRun == 0 else { termsLeftInRun -= 1; continue }
+                    let (terms, count) = HTMLReader.termRun(from: c)
+                    termsLeftInRun = count - 1
+                    guard !terms.isEmpty else { continue }
+                    let joined = terms.joined(separator: ", ")
+                    // Terms too long to be a name (a paragraph in a <dt>) are text, not an entry's name.
+                    if joined.count <= HTMLReader.maxEntryCharacters {
+                        term = joined
+                        append(.prose, joined, entry: term)
+                    } else {
+                        term = terms.first { $0.count <= HTMLReader.maxEntryCharacters }
+                        for text in terms { append(.prose, text, entry: term) }
+                    }
                 case "dd":
-                    previousWasTerm = false
                     if let term { entries.append(term) }
                     if let grandchild = c.pointee.children { walk(grandchild, depth: depth + 1) }
                     flush()

@@ -294,6 +294,36 @@ import Testing
         #expect(chunks.first { $0.text.contains("Back in the class.") }?.text == "class C\n\nBack in the class.")
     }
 
+    /// A manual page lists an option's spellings as consecutive <dt>s: the entry is named by all of them, so
+    /// an answer quoting it shows `--include-untracked` as well as `-u`.
+    @Test func consecutiveTermsNameOneEntryTogether() {
+        let html = """
+        <html><body><h1>git-stash(1)</h1><h2>OPTIONS</h2><div class="dlist"><dl>
+        <dt class="hdlist1">-a</dt>
+        <dt class="hdlist1">--all</dt>
+        <dd><p>All ignored and untracked files are also stashed.</p></dd>
+        <dt class="hdlist1">-u</dt>
+        <!-- a comment between terms -->
+        <dt class="hdlist1">--include-untracked</dt>
+        <dt class="hdlist1">--no-include-untracked</dt>
+        <dd><p>All untracked files are also stashed.</p></dd>
+        <dt>\(String(repeating: "a long term ", count: 15))</dt><dt>\(String(repeating: "another one ", count: 15))</dt>
+        <dd><p>Under terms too long to join.</p></dd>
+        </dl></div></body></html>
+        """
+        let doc = HTMLReader.read(html, source: "git-stash.html")
+        let blocks = doc.sections.flatMap(\.blocks)
+        #expect(blocks.first { $0.text == "All ignored and untracked files are also stashed." }?.entry == "-a, --all")
+        #expect(blocks.first { $0.text == "All untracked files are also stashed." }?.entry
+                == "-u, --include-untracked, --no-include-untracked")
+        #expect(blocks.filter { $0.text.hasPrefix("-u") }.map(\.text) == ["-u, --include-untracked, --no-include-untracked"])
+        #expect(blocks.first { $0.text == "Under terms too long to join." }?.entry
+                == String(repeating: "a long term ", count: 15).trimmingCharacters(in: .whitespaces))
+        let chunks = Chunker().chunks(of: doc)
+        #expect(chunks.first { $0.text.contains("All untracked") }?.text
+                == "-u, --include-untracked, --no-include-untracked\n\nAll untracked files are also stashed.")
+    }
+
     /// DocBook (PostgreSQL) titles its Note/Tip boxes with a heading of the section's own level, and Sphinx
     /// with a paragraph: neither opens a section, and the text after the box stays in the section before it.
     @Test func admonitionBoxesDoNotOpenSections() {
