@@ -238,7 +238,7 @@ public enum QueryAnalyzer {
             let possessed = previous.suffix(2).contains { ["my", "our", "your"].contains($0) }
             let declared = ["class", "def"].contains(previous.last ?? "")
             previous.append(word.lowercased())
-            if isFilePath(word) { found.formUnion(Tokenizer.words(word)) }
+            if isFilePath(word) || isHashOrUUID(word) { found.formUnion(Tokenizer.words(word)) }
             guard pastesCode || possessed else { continue }
             for part in codePieces(of: word) where isCodeForm(part) {
                 let words = Tokenizer.words(String(part))
@@ -253,6 +253,16 @@ public enum QueryAnalyzer {
             }
         }
         return found
+    }
+
+    /// A commit hash or UUID pasted from a log or an error ("3f2a1c9", "97de6f3f-ea67-…"): hex digits in
+    /// hyphen-separated groups, at least seven (git's shortest abbreviation), with a digit and a letter.
+    /// It is the asker's data, never a name the corpus could hold.
+    static func isHashOrUUID(_ word: String) -> Bool {
+        let groups = word.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isHexDigit) }
+            && word.filter(\.isHexDigit).count >= 7
+            && word.contains(where: \.isNumber) && word.contains(where: \.isLetter)
     }
 
     /// What surrounds a name written in a sentence (brackets, quotes, punctuation, operators) and is not

@@ -185,6 +185,12 @@ import Testing
         #expect(!QueryAnalyzer.isAskersOwnName("pydantic", in: "My pydantic model needs a validator"))
         #expect(!QueryAnalyzer.isAskersOwnName("mysql", in: "x = 1 in MySQL"))
         #expect(QueryAnalyzer.isAskersOwnName("cartentry", in: "x = 1 in class CartEntry: pass"))
+        // A hash or UUID pasted from an error or a log is the asker's data, in any question.
+        #expect(QueryAnalyzer.isAskersOwnName("3f2a1c9", in: "git revert 3f2a1c9 says: commit 3f2a1c9 is a merge"))
+        #expect(QueryAnalyzer.isAskersOwnName("ea67", in: "Dependency 97de6f3f-ea67-4517-a21c-d867c61fcb47 raised"))
+        for word in ["utf8mb4", "deadbeef", "2fa", "sha256", "b2b"] {
+            #expect(!QueryAnalyzer.isAskersOwnName(word, in: "what about \(word) here?"), "\(word)")
+        }
     }
 
     /// Only the shipped post's own words have curated synonyms ("fastest" reaches "requests per second",
