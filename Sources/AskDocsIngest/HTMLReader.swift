@@ -37,6 +37,7 @@ public enum HTMLReader {
     /// A definition term longer than this is prose, not the name of an entry.
     static let maxEntryCharacters = 240
 
+    /// A node's tag name, lower-cased; empty for text, comments and other non-elements.
     static func elementName(_ node: xmlNodePtr) -> String {
         node.pointee.type == XML_ELEMENT_NODE ? node.pointee.name.map { String(cString: $0).lowercased() } ?? "" : ""
     }
